@@ -1,0 +1,44 @@
+package io.bv2j.nativelib;
+
+import io.bv2j.Bv2jException;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.invoke.MethodHandle;
+
+/** Builds method handles for libbv2j symbols and turns status codes into exceptions. */
+final class Downcalls {
+    private static final Linker LINKER = Linker.nativeLinker();
+
+    private Downcalls() {
+    }
+
+    static MethodHandle handle(String name, MemoryLayout result, MemoryLayout... args) {
+        return LINKER.downcallHandle(symbol(name), FunctionDescriptor.of(result, args));
+    }
+
+    static MethodHandle voidHandle(String name, MemoryLayout... args) {
+        return LINKER.downcallHandle(symbol(name), FunctionDescriptor.ofVoid(args));
+    }
+
+    private static java.lang.foreign.MemorySegment symbol(String name) {
+        return NativeLibrary.get().symbols().find(name)
+                .orElseThrow(() -> new Bv2jException("libbv2j has no symbol " + name + " (stale native build?)"));
+    }
+
+    static void check(String kernel, int status) {
+        switch (status) {
+            case 0 -> { }
+            case 1 -> throw new IllegalArgumentException(kernel + ": invalid argument (sizes rejected by the kernel)");
+            case 2 -> throw new Bv2jException(kernel + ": out of native memory for scratch");
+            default -> throw new IllegalStateException(kernel + ": failed with status " + status);
+        }
+    }
+
+    static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) return r;
+        if (t instanceof Error e) throw e;
+        return new IllegalStateException(t);
+    }
+}

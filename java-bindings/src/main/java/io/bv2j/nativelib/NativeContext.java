@@ -1,0 +1,99 @@
+package io.bv2j.nativelib;
+
+import io.bv2j.Bv2jException;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.ref.Cleaner;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The native context of the calling thread (scratch memory and thread count). Contexts are not
+ * shared between threads, so kernels need no locks; a context is freed when its thread dies.
+ */
+public final class NativeContext {
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final MethodHandle CREATE = Downcalls.handle("bv2j_ctx_create", ADDRESS, ADDRESS, JAVA_INT);
+    private static final MethodHandle DESTROY = Downcalls.voidHandle("bv2j_ctx_destroy", ADDRESS);
+    private static final MethodHandle OPEN_ERROR = Downcalls.handle("bv2j_last_open_error", ADDRESS);
+    private static final MethodHandle SET_THREADS = Downcalls.handle("bv2j_set_threads", JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle SCRATCH_BYTES = Downcalls.handle("bv2j_scratch_bytes", JAVA_LONG, ADDRESS);
+
+    private static volatile int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private static final ThreadLocal<NativeContext> CURRENT = ThreadLocal.withInitial(NativeContext::create);
+
+    private final MemorySegment handle;
+    private int appliedThreads;
+
+    private NativeContext(MemorySegment handle) {
+        this.handle = handle;
+    }
+
+    /** The calling thread's context, with the configured thread count applied. */
+    public static MemorySegment current() {
+        NativeContext ctx = CURRENT.get();
+        int wanted = threads;
+        if (ctx.appliedThreads != wanted) {
+            try {
+                int rc = (int) SET_THREADS.invokeExact(ctx.handle, wanted);
+                Downcalls.check("bv2j_set_threads", rc);
+            } catch (Throwable t) {
+                throw Downcalls.rethrow(t);
+            }
+            ctx.appliedThreads = wanted;
+        }
+        return ctx.handle;
+    }
+
+    /** Threads used by every kernel from now on (OpenBLAS's pool is process-wide). */
+    public static void setThreads(int n) {
+        if (n < 1 || n > 4096) throw new Bv2jException("threads must be between 1 and 4096, got " + n);
+        threads = n;
+    }
+
+    public static int threads() {
+        return threads;
+    }
+
+    /** Scratch bytes held by the calling thread's context, for leak checks. */
+    public static long scratchBytes() {
+        try {
+            return (long) SCRATCH_BYTES.invokeExact(current());
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    private static NativeContext create() {
+        NativeLibrary lib = NativeLibrary.get();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment path = arena.allocateFrom(lib.blasPath().toString());
+            MemorySegment h = (MemorySegment) CREATE.invokeExact(path, threads);
+            if (h.equals(MemorySegment.NULL)) {
+                MemorySegment err = (MemorySegment) OPEN_ERROR.invokeExact();
+                throw new Bv2jException("cannot open OpenBLAS at " + lib.blasPath() + ": "
+                        + err.reinterpret(512).getString(0));
+            }
+            NativeContext ctx = new NativeContext(h);
+            ctx.appliedThreads = threads;
+            CLEANER.register(Thread.currentThread(), () -> destroy(h));
+            return ctx;
+        } catch (Bv2jException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    private static void destroy(MemorySegment h) {
+        try {
+            DESTROY.invokeExact(h);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.bv2j.nativelib;
+
+import io.bv2j.Bv2jException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.SymbolLookup;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.zip.CRC32;
+
+/**
+ * Finds libbv2j.so and OpenBLAS on the classpath (the native module's jar and Maven's
+ * org.bytedeco:openblas natives jar), copies them once into a per-user cache folder and loads
+ * them. OpenBLAS is opened by the C library itself (dlopen), so our kernels call cblas_sgemm
+ * directly without a Java round trip.
+ */
+public final class NativeLibrary {
+    private static final String PLATFORM = "linux-x86_64";
+    private static final String BV2J = "/io/bv2j/native/" + PLATFORM + "/libbv2j.so";
+    private static final String BLAS_DIR = "/org/bytedeco/openblas/" + PLATFORM + "/";
+    /* OpenBLAS needs the Fortran runtime next to it (its RPATH is $ORIGIN). */
+    private static final String[] BLAS_FILES = {"libquadmath.so.0", "libgfortran.so.5", "libopenblas.so.0"};
+
+    private static volatile NativeLibrary instance;
+
+    private final SymbolLookup symbols;
+    private final Path blasPath;
+
+    private NativeLibrary(SymbolLookup symbols, Path blasPath) {
+        this.symbols = symbols;
+        this.blasPath = blasPath;
+    }
+
+    /** The loaded library; the first call extracts and loads it. */
+    public static NativeLibrary get() {
+        NativeLibrary lib = instance;
+        if (lib == null) {
+            synchronized (NativeLibrary.class) {
+                lib = instance;
+                if (lib == null) instance = lib = load();
+            }
+        }
+        return lib;
+    }
+
+    public SymbolLookup symbols() {
+        return symbols;
+    }
+
+    public Path blasPath() {
+        return blasPath;
+    }
+
+    private static NativeLibrary load() {
+        if (!System.getProperty("os.name", "").toLowerCase().contains("linux")
+                || !System.getProperty("os.arch", "").matches("amd64|x86_64")) {
+            throw new Bv2jException("bv2j's native kernels are built for linux-x86_64 only (this is "
+                    + System.getProperty("os.name") + "/" + System.getProperty("os.arch") + ")");
+        }
+        try {
+            byte[] bv2j = resource(BV2J);
+            Path dir = cacheRoot().resolve("native-" + checksum(bv2j));
+            Files.createDirectories(dir);
+            Path libPath = install(dir, "libbv2j.so", bv2j);
+            for (String f : BLAS_FILES) {
+                Path target = dir.resolve(f);
+                if (!Files.exists(target)) install(dir, f, resource(BLAS_DIR + f));
+            }
+            SymbolLookup lookup = SymbolLookup.libraryLookup(libPath, Arena.global());
+            return new NativeLibrary(lookup, dir.resolve("libopenblas.so.0"));
+        } catch (IOException e) {
+            throw new Bv2jException("cannot install the native library: " + e.getMessage(), e);
+        }
+    }
+
+    private static Path cacheRoot() {
+        String override = System.getProperty("bv2j.native.cache", System.getenv("BV2J_NATIVE_CACHE"));
+        if (override != null && !override.isBlank()) return Path.of(override);
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("bv2j");
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = NativeLibrary.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new Bv2jException("native resource " + name + " is not on the classpath (build with mvn install)");
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    private static String checksum(byte[] bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        return Long.toHexString(crc.getValue()) + "-" + Integer.toHexString(bytes.length);
+    }
+
+    /** Writes through a temp file and a rename so a concurrent JVM never loads half a file. */
+    private static Path install(Path dir, String name, byte[] bytes) throws IOException {
+        Path target = dir.resolve(name);
+        if (Files.exists(target) && Files.size(target) == bytes.length) return target;
+        Path tmp = Files.createTempFile(dir, name, ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the temp file is gone or unreachable; the installed library is what matters
+            }
+        }
+        return target;
+    }
+
+}

@@ -1,0 +1,55 @@
+package io.bv2j.conformance;
+
+import io.bv2j.tensor.Tensor;
+
+import java.util.Arrays;
+
+/** Turns (ours, reference) pairs into rows; shapes must agree exactly. */
+public final class Compare {
+    private Compare() {
+    }
+
+    public static Row floats(String caseId, String name, Tensor ours, float[] ref, long[] refShape, double tolerance) {
+        if (!sameShape(ours.shape(), refShape)) {
+            return Row.failure(caseId, name, "shape " + Arrays.toString(ours.shape()) + " but reference "
+                    + Arrays.toString(refShape));
+        }
+        return floats(caseId, name, ours.toArray(), ref, tolerance, false);
+    }
+
+    public static Row floats(String caseId, String name, float[] ours, float[] ref, double tolerance, boolean integer) {
+        if (ours.length != ref.length) {
+            return Row.failure(caseId, name, ours.length + " values but reference has " + ref.length);
+        }
+        double diff = 0, norm = 0, maxAbs = 0;
+        for (int i = 0; i < ref.length; i++) {
+            double d = (double) ours[i] - ref[i];
+            diff += d * d;
+            norm += (double) ref[i] * ref[i];
+            maxAbs = Math.max(maxAbs, Math.abs(d));
+            if (Double.isNaN(d)) maxAbs = Double.NaN;
+        }
+        double rel = norm == 0 ? Math.sqrt(diff) : Math.sqrt(diff / norm);
+        return new Row(caseId, name, rel, maxAbs, tolerance, integer, null);
+    }
+
+    public static Row integers(String caseId, String name, long[] ours, long[] ref) {
+        if (ours.length != ref.length) {
+            return Row.failure(caseId, name, ours.length + " values but reference has " + ref.length);
+        }
+        double maxAbs = 0, diff = 0, norm = 0;
+        for (int i = 0; i < ref.length; i++) {
+            double d = ours[i] - ref[i];
+            maxAbs = Math.max(maxAbs, Math.abs(d));
+            diff += d * d;
+            norm += (double) ref[i] * ref[i];
+        }
+        return new Row(caseId, name, norm == 0 ? Math.sqrt(diff) : Math.sqrt(diff / norm), maxAbs, 0, true, null);
+    }
+
+    private static boolean sameShape(int[] a, long[] b) {
+        if (a.length != b.length) return false;
+        for (int i = 0; i < a.length; i++) if (a[i] != b[i]) return false;
+        return true;
+    }
+}

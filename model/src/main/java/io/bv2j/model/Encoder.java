@@ -1,0 +1,52 @@
+package io.bv2j.model;
+
+import io.bv2j.Bv2jException;
+import io.bv2j.nn.LayerNorm;
+import io.bv2j.nn.Linear;
+import io.bv2j.nn.Module;
+import io.bv2j.tensor.Ops;
+import io.bv2j.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * attentions.Encoder: n layers of (relative attention, LayerNorm, FFN, LayerNorm), with the
+ * speaker vector added through spk_emb_linear before layer 2 when gin_channels > 0.
+ */
+public final class Encoder extends Module {
+    private static final int COND_LAYER = 2;
+    private final List<MultiHeadAttention> attnLayers = new ArrayList<>();
+    private final List<LayerNorm> norms1 = new ArrayList<>(), norms2 = new ArrayList<>();
+    private final List<FFN> ffnLayers = new ArrayList<>();
+    private final Linear spkEmbLinear;
+
+    public Encoder(int hidden, int filter, int heads, int layers, int kernel, int ginChannels) {
+        if (ginChannels > 0 && layers <= COND_LAYER) {
+            throw new Bv2jException("an encoder with speaker conditioning needs more than " + COND_LAYER
+                    + " layers, got " + layers);
+        }
+        for (int i = 0; i < layers; i++) {
+            attnLayers.add(child("attn_layers." + i, new MultiHeadAttention(hidden, hidden, heads)));
+        }
+        for (int i = 0; i < layers; i++) norms1.add(child("norm_layers_1." + i, new LayerNorm(hidden)));
+        for (int i = 0; i < layers; i++) ffnLayers.add(child("ffn_layers." + i, new FFN(hidden, hidden, filter, kernel)));
+        for (int i = 0; i < layers; i++) norms2.add(child("norm_layers_2." + i, new LayerNorm(hidden)));
+        spkEmbLinear = ginChannels > 0 ? child("spk_emb_linear", new Linear(ginChannels, hidden)) : null;
+    }
+
+    /** x[B, H, T], mask [B, 1, T], g [B, gin, 1] or null. */
+    public Tensor forward(Tensor x, Tensor mask, Tensor g) {
+        x = Ops.mul(x, mask);
+        for (int i = 0; i < attnLayers.size(); i++) {
+            if (i == COND_LAYER && g != null && spkEmbLinear != null) {
+                x = Ops.mul(Ops.add(x, spkEmbLinear.forwardChannels(g)), mask);
+            }
+            Tensor y = attnLayers.get(i).forward(x, mask);
+            x = norms1.get(i).forward(Ops.add(x, y));
+            y = ffnLayers.get(i).forward(x, mask);
+            x = norms2.get(i).forward(Ops.add(x, y));
+        }
+        return Ops.mul(x, mask);
+    }
+}

@@ -1,0 +1,69 @@
+package io.bv2j.model;
+
+import io.bv2j.nn.Conv1d;
+import io.bv2j.nn.ConvTranspose1d;
+import io.bv2j.nn.Module;
+import io.bv2j.tensor.Ops;
+import io.bv2j.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** models.Generator (HiFi-GAN decoder): latent z[B, C, T] -> waveform [B, 1, T * prod(rates)]. */
+public final class Generator extends Module {
+    private final Conv1d convPre, convPost, cond;
+    private final List<ConvTranspose1d> ups = new ArrayList<>();
+    private final List<ResBlock> resblocks = new ArrayList<>();
+    private final int numKernels;
+    private final int hop;
+
+    public Generator(int initialChannel, String resblock, int[] resblockKernels, int[][] resblockDilations,
+                     int[] upsampleRates, int upsampleInitialChannel, int[] upsampleKernels, int ginChannels) {
+        numKernels = resblockKernels.length;
+        int h = 1;
+        for (int r : upsampleRates) h *= r;
+        hop = h;
+        convPre = child("conv_pre", Conv1d.of(initialChannel, upsampleInitialChannel, 7).padding(3).build());
+        for (int i = 0; i < upsampleRates.length; i++) {
+            int u = upsampleRates[i], k = upsampleKernels[i];
+            ups.add(child("ups." + i, new ConvTranspose1d(upsampleInitialChannel >> i,
+                    upsampleInitialChannel >> (i + 1), k, u, (k - u) / 2)));
+        }
+        int ch = upsampleInitialChannel;
+        int index = 0;
+        for (int i = 0; i < upsampleRates.length; i++) {
+            ch = upsampleInitialChannel >> (i + 1);
+            for (int j = 0; j < resblockKernels.length; j++) {
+                Module block = "1".equals(resblock)
+                        ? new ResBlock1(ch, resblockKernels[j], resblockDilations[j])
+                        : new ResBlock2(ch, resblockKernels[j], resblockDilations[j]);
+                resblocks.add((ResBlock) child("resblocks." + index++, block));
+            }
+        }
+        convPost = child("conv_post", Conv1d.of(ch, 1, 7).padding(3).noBias().build());
+        cond = ginChannels != 0 ? child("cond", Conv1d.of(ginChannels, upsampleInitialChannel, 1).build()) : null;
+    }
+
+    /** Samples per latent frame (the product of the upsampling rates). */
+    public int hop() {
+        return hop;
+    }
+
+    /** z[B, C, T], g [B, gin, 1] or null. */
+    public Tensor forward(Tensor z, Tensor g) {
+        Tensor x = convPre.forward(z);
+        if (g != null && cond != null) x = Ops.add(x, cond.forward(g));
+        for (int i = 0; i < ups.size(); i++) {
+            x = ups.get(i).forward(Ops.leakyRelu(x, ResBlock.LRELU_SLOPE));
+            Tensor xs = null;
+            for (int j = 0; j < numKernels; j++) {
+                Tensor r = resblocks.get(i * numKernels + j).forward(x);
+                xs = xs == null ? r : Ops.add(xs, r);
+            }
+            x = Ops.scale(xs, 1f / numKernels);
+        }
+        // torch's default slope 0.01 here, not LRELU_SLOPE: a quirk of the reference kept on purpose.
+        x = convPost.forward(Ops.leakyRelu(x, 0.01f));
+        return Ops.tanh(x);
+    }
+}

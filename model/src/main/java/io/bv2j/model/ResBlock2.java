@@ -1,0 +1,28 @@
+package io.bv2j.model;
+
+import io.bv2j.nn.Conv1d;
+import io.bv2j.nn.Module;
+import io.bv2j.tensor.Ops;
+import io.bv2j.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** modules.ResBlock2: per dilation, x += conv_d(lrelu(x)). */
+public final class ResBlock2 extends Module implements ResBlock {
+    private final List<Conv1d> convs = new ArrayList<>();
+
+    public ResBlock2(int channels, int kernel, int[] dilations) {
+        for (int i = 0; i < dilations.length; i++) {
+            int d = dilations[i];
+            convs.add(child("convs." + i, Conv1d.of(channels, channels, kernel).dilation(d)
+                    .padding((kernel * d - d) / 2).weightNorm().build()));
+        }
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        for (Conv1d c : convs) x = Ops.add(c.forward(Ops.leakyRelu(x, LRELU_SLOPE)), x);
+        return x;
+    }
+}

@@ -1,0 +1,108 @@
+package io.bv2j.model;
+
+import io.bv2j.nn.Conv1d;
+import io.bv2j.nn.Module;
+import io.bv2j.tensor.Ops;
+import io.bv2j.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** models.StochasticDurationPredictor (filter channels forced to the input's, 4 ConvFlows). */
+public final class StochasticDurationPredictor extends Module {
+    private static final double LOG_2PI = Math.log(2 * Math.PI);
+    private final Conv1d pre, proj, cond, postPre, postProj;
+    private final DDSConv convs, postConvs;
+    private final List<Flow> flows = new ArrayList<>(), postFlows = new ArrayList<>();
+
+    public StochasticDurationPredictor(int in, int kernel, int nFlows, int ginChannels) {
+        int filter = in; // the reference overrides filter_channels with in_channels
+        flows.add(child("flows.0", new ElementwiseAffine(2)));
+        for (int i = 0; i < nFlows; i++) {
+            flows.add(child("flows." + (2 * i + 1), new ConvFlow(2, filter, kernel, 3)));
+            flows.add(child("flows." + (2 * i + 2), new Flip()));
+        }
+        postPre = child("post_pre", Conv1d.of(1, filter, 1).build());
+        postProj = child("post_proj", Conv1d.of(filter, filter, 1).build());
+        postConvs = child("post_convs", new DDSConv(filter, kernel, 3));
+        postFlows.add(child("post_flows.0", new ElementwiseAffine(2)));
+        for (int i = 0; i < 4; i++) {
+            postFlows.add(child("post_flows." + (2 * i + 1), new ConvFlow(2, filter, kernel, 3)));
+            postFlows.add(child("post_flows." + (2 * i + 2), new Flip()));
+        }
+        pre = child("pre", Conv1d.of(in, filter, 1).build());
+        proj = child("proj", Conv1d.of(filter, filter, 1).build());
+        convs = child("convs", new DDSConv(filter, kernel, 3));
+        cond = ginChannels != 0 ? child("cond", Conv1d.of(ginChannels, filter, 1).build()) : null;
+    }
+
+    private Tensor condition(Tensor x, Tensor mask, Tensor g) {
+        x = pre.forward(x);
+        if (g != null && cond != null) x = Ops.add(x, cond.forward(g));
+        x = convs.forward(x, mask, null);
+        return Ops.mul(proj.forward(x), mask);
+    }
+
+    /**
+     * Reverse (inference): log durations [B, 1, T] from noise drawn as [B, 2, T] and scaled by
+     * noiseScale. The reversed flow list drops its second-to-last element, as the reference does.
+     */
+    public Tensor reverse(Tensor x, Tensor mask, Tensor g, Noise noise, float noiseScale) {
+        x = condition(x, mask, g);
+        List<Flow> order = new ArrayList<>(flows.reversed());
+        order.remove(order.size() - 2);
+        Tensor z = Ops.scale(noise.normal("StochasticDurationPredictor.forward", x.dim(0), 2, x.dim(2)), noiseScale);
+        for (Flow f : order) z = f.reverse(z, mask, x);
+        return Ops.narrow(z, 1, 0, 1);
+    }
+
+    /** Forward (training): the negative log-likelihood bound of durations w [B, 1, T], per batch [B]. */
+    public Tensor nll(Tensor x, Tensor mask, Tensor w, Tensor g, Noise noise) {
+        x = condition(x, mask, g);
+        Tensor hw = postConvs.forward(postPre.forward(w), mask, null);
+        hw = Ops.mul(postProj.forward(hw), mask);
+        Tensor eq = Ops.mul(noise.normal("StochasticDurationPredictor.forward", w.dim(0), 2, w.dim(2)), mask);
+        Tensor zq = eq;
+        Tensor cond = Ops.add(x, hw);
+        double[] logdetQ = new double[x.dim(0)];
+        for (Flow f : postFlows) {
+            Flow.Result r = f.forward(zq, mask, cond);
+            zq = r.y();
+            accumulate(logdetQ, r.logdet());
+        }
+        Tensor zu = Ops.narrow(zq, 1, 0, 1), z1 = Ops.narrow(zq, 1, 1, 1);
+        Tensor u = Ops.mul(Ops.sigmoid(zu), mask);
+        Tensor z0 = Ops.mul(Ops.sub(w, u), mask);
+        Tensor logsig = Ops.add(Ops.logSigmoid(zu), Ops.logSigmoid(Ops.scale(zu, -1f)));
+        accumulate(logdetQ, Reductions.sumPerBatch(Ops.mul(logsig, mask)));
+        Tensor gaussQ = Ops.mul(Ops.affine(Ops.mul(eq, eq), -0.5f, (float) (-0.5 * LOG_2PI)), mask);
+        double[] logq = toDoubles(Reductions.sumPerBatch(gaussQ));
+        for (int i = 0; i < logq.length; i++) logq[i] -= logdetQ[i];
+
+        double[] logdet = new double[x.dim(0)];
+        // Log flow: z0 = log(max(z0, 1e-5)) * mask, log-det = sum(-z0)
+        z0 = Ops.mul(Ops.log(Ops.clampMin(z0, 1e-5f)), mask);
+        accumulate(logdet, Ops.scale(Reductions.sumPerBatch(z0), -1f));
+        Tensor z = Ops.cat(1, z0, z1);
+        for (Flow f : flows) {
+            Flow.Result r = f.forward(z, mask, x);
+            z = r.y();
+            accumulate(logdet, r.logdet());
+        }
+        Tensor gauss = Ops.mul(Ops.affine(Ops.mul(z, z), 0.5f, (float) (0.5 * LOG_2PI)), mask);
+        double[] nll = toDoubles(Reductions.sumPerBatch(gauss));
+        float[] out = new float[nll.length];
+        for (int i = 0; i < nll.length; i++) out[i] = (float) (nll[i] - logdet[i] + logq[i]);
+        return Tensor.of(out, out.length);
+    }
+
+    private static void accumulate(double[] acc, Tensor perBatch) {
+        for (int i = 0; i < acc.length; i++) acc[i] += perBatch.get(i);
+    }
+
+    private static double[] toDoubles(Tensor t) {
+        double[] d = new double[(int) t.numel()];
+        for (int i = 0; i < d.length; i++) d[i] = t.get(i);
+        return d;
+    }
+}

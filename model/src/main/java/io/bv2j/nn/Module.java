@@ -1,0 +1,55 @@
+package io.bv2j.nn;
+
+import io.bv2j.tensor.Tensor;
+
+import java.lang.foreign.Arena;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * A node of the network: parameters and children registered under the reference's names, so
+ * that loading walks the tree and state-dict keys map 1:1 onto modules
+ * (enc_p.encoder.attn_layers.0.conv_q.weight).
+ */
+public abstract class Module {
+    private final Map<String, Parameter> parameters = new LinkedHashMap<>();
+    private final Map<String, Module> children = new LinkedHashMap<>();
+
+    protected final Parameter parameter(String name, int... shape) {
+        Parameter p = new Parameter(shape);
+        parameters.put(name, p);
+        return p;
+    }
+
+    protected final WeightNormParameter weightNormParameter(String name, int... shape) {
+        WeightNormParameter p = new WeightNormParameter(shape);
+        parameters.put(name, p);
+        return p;
+    }
+
+    protected final <M extends Module> M child(String name, M module) {
+        children.put(name, module);
+        return module;
+    }
+
+    /** Loads every parameter of this subtree from keys prefixed by `prefix` into `arena`. */
+    public final void load(StateDict sd, String prefix, Arena arena) {
+        for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
+            e.getValue().load(sd, prefix + e.getKey(), arena);
+        }
+        for (Map.Entry<String, Module> e : children.entrySet()) {
+            e.getValue().load(sd, prefix + e.getKey() + ".", arena);
+        }
+    }
+
+    /** Visits every (full name, tensor) of this subtree in registration order. */
+    public final void forEachParameter(String prefix, BiConsumer<String, Tensor> visitor) {
+        for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
+            visitor.accept(prefix + e.getKey(), e.getValue().value());
+        }
+        for (Map.Entry<String, Module> e : children.entrySet()) {
+            e.getValue().forEachParameter(prefix + e.getKey() + ".", visitor);
+        }
+    }
+}

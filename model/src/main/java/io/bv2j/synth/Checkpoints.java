@@ -1,0 +1,57 @@
+package io.bv2j.synth;
+
+import io.bv2j.Bv2jException;
+import io.bv2j.io.SafeTensors;
+import io.bv2j.io.TorchCheckpoint;
+import io.bv2j.model.Hparams;
+import io.bv2j.model.SynthesizerTrn;
+import io.bv2j.io.ModelConfig;
+import io.bv2j.nn.StateDict;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Function;
+
+/** Reads generator weights (.pth from the reference trainer, or .safetensors) and builds the network. */
+public final class Checkpoints {
+    private Checkpoints() {
+    }
+
+    /**
+     * Runs `use` on the model state dict of a checkpoint (format recognised by its first bytes).
+     * Tensors are read lazily while `use` runs, so the optimizer part of a .pth is never read.
+     */
+    public static <T> T withStateDict(Path path, Function<StateDict, T> use) {
+        String name = path.getFileName().toString();
+        if (!Files.isRegularFile(path)) throw new Bv2jException(name + ": no such checkpoint file");
+        if (isZip(path)) {
+            try (TorchCheckpoint ckpt = TorchCheckpoint.read(path)) {
+                return use.apply(new StateDict(ckpt.modelStateDict(), name));
+            }
+        }
+        if (name.endsWith(".safetensors")) return use.apply(new StateDict(SafeTensors.read(path).tensors(), name));
+        throw new Bv2jException(name + ": neither a PyTorch zip checkpoint nor a .safetensors file");
+    }
+
+    /** Builds SynthesizerTrn for the config and fills it from the checkpoint (strict) into `arena`. */
+    public static SynthesizerTrn load(ModelConfig config, Path checkpoint, Arena arena) {
+        return withStateDict(checkpoint, weights -> {
+            SynthesizerTrn net = new SynthesizerTrn(Hparams.of(config, weights.keys()));
+            net.load(weights, "", arena);
+            weights.requireAllTaken();
+            return net;
+        });
+    }
+
+    private static boolean isZip(Path path) {
+        try (InputStream in = Files.newInputStream(path)) {
+            byte[] magic = in.readNBytes(4);
+            return magic.length == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
+        } catch (IOException e) {
+            throw new Bv2jException(path.getFileName() + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+}

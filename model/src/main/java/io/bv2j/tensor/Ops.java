@@ -1,0 +1,469 @@
+package io.bv2j.tensor;
+
+import io.bv2j.nativelib.Kernels;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+
+/**
+ * Tensor operations. Each checks shapes in Java, allocates its result in the current
+ * {@link Scope} and runs one native kernel; the kernel never sees a size that was not checked.
+ */
+public final class Ops {
+    private Ops() {
+    }
+
+    // ---- convolutions -------------------------------------------------------------------
+
+    /** conv1d(x[B, Cin, T], w[Cout, Cin/groups, K], bias[Cout] or null), torch semantics. */
+    public static Tensor conv1d(Tensor x, Tensor w, Tensor bias, int stride, int padding, int dilation, int groups) {
+        return conv1d(x, w, bias, stride, padding, padding, dilation, groups);
+    }
+
+    /** conv1d with separate left/right zero padding (FFN's causal-free "same" padding). */
+    public static Tensor conv1d(Tensor x, Tensor w, Tensor bias, int stride, int padLeft, int padRight, int dilation,
+                                int groups) {
+        requireRank("conv1d input", x, 3);
+        requireRank("conv1d weight", w, 3);
+        int b = x.dim(0), cIn = x.dim(1), t = x.dim(2), cOut = w.dim(0), k = w.dim(2);
+        if (groups < 1 || cIn % groups != 0 || cOut % groups != 0 || w.dim(1) != cIn / groups) {
+            throw new IllegalArgumentException("conv1d: weight " + Arrays.toString(w.shape()) + " does not fit input "
+                    + Arrays.toString(x.shape()) + " with groups " + groups);
+        }
+        if (stride < 1 || dilation < 1 || padLeft < 0 || padRight < 0) {
+            throw new IllegalArgumentException("conv1d: bad stride/padding/dilation");
+        }
+        requireBias("conv1d", bias, cOut);
+        long span = (long) dilation * (k - 1) + 1;
+        long tOut = ((long) t + padLeft + padRight - span) / stride + 1;
+        if (tOut < 0 || (long) t + padLeft + padRight < span) tOut = 0;
+        Tensor y = Tensor.zeros(b, cOut, (int) tOut);
+        if (tOut > 0 && b > 0) {
+            Kernels.conv1d(x.segment(), w.segment(), seg(bias), y.segment(), b, cIn, t, cOut, tOut, k, stride,
+                    padLeft, dilation, groups);
+        }
+        return y;
+    }
+
+    /** conv_transpose1d(x[B, Cin, T], w[Cin, Cout, K]) with torch's output length. */
+    public static Tensor convTranspose1d(Tensor x, Tensor w, Tensor bias, int stride, int padding) {
+        requireRank("conv_transpose1d input", x, 3);
+        requireRank("conv_transpose1d weight", w, 3);
+        int b = x.dim(0), cIn = x.dim(1), t = x.dim(2), cOut = w.dim(1), k = w.dim(2);
+        if (w.dim(0) != cIn) {
+            throw new IllegalArgumentException("conv_transpose1d: weight " + Arrays.toString(w.shape())
+                    + " does not fit input " + Arrays.toString(x.shape()));
+        }
+        requireBias("conv_transpose1d", bias, cOut);
+        long tOut = (long) (t - 1) * stride - 2L * padding + k;
+        if (t == 0 || tOut < 0) tOut = 0;
+        Tensor y = Tensor.zeros(b, cOut, (int) tOut);
+        if (tOut > 0 && b > 0) {
+            Kernels.convTranspose1d(x.segment(), w.segment(), seg(bias), y.segment(), b, cIn, t, cOut, tOut, k,
+                    stride, padding);
+        }
+        return y;
+    }
+
+    /** conv2d(x[B, Cin, H, W], w[Cout, Cin, KH, KW]) with zero padding (ph, pw). */
+    public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, int sh, int sw, int ph, int pw) {
+        requireRank("conv2d input", x, 4);
+        requireRank("conv2d weight", w, 4);
+        int b = x.dim(0), cIn = x.dim(1), h = x.dim(2), wd = x.dim(3), cOut = w.dim(0), kh = w.dim(2), kw = w.dim(3);
+        if (w.dim(1) != cIn) {
+            throw new IllegalArgumentException("conv2d: weight " + Arrays.toString(w.shape()) + " does not fit input "
+                    + Arrays.toString(x.shape()));
+        }
+        requireBias("conv2d", bias, cOut);
+        int hOut = Math.max(0, (h + 2 * ph - kh) / sh + 1), wOut = Math.max(0, (wd + 2 * pw - kw) / sw + 1);
+        if (h + 2 * ph < kh) hOut = 0;
+        if (wd + 2 * pw < kw) wOut = 0;
+        Tensor y = Tensor.zeros(b, cOut, hOut, wOut);
+        if (b > 0 && hOut > 0 && wOut > 0) {
+            Kernels.conv2d(x.segment(), w.segment(), seg(bias), y.segment(), b, cIn, h, wd, cOut, hOut, wOut, kh, kw,
+                    sh, sw, ph, pw);
+        }
+        return y;
+    }
+
+    // ---- matrix products ----------------------------------------------------------------
+
+    /** a[..., M, K] @ b[..., K, N]; batch dims must match or b's batch may be 1 (broadcast). */
+    public static Tensor matmul(Tensor a, Tensor b, boolean transA, boolean transB) {
+        if (a.rank() < 2 || b.rank() < 2) throw new IllegalArgumentException("matmul needs rank >= 2");
+        int m = transA ? a.dim(-1) : a.dim(-2), ka = transA ? a.dim(-2) : a.dim(-1);
+        int kb = transB ? b.dim(-1) : b.dim(-2), n = transB ? b.dim(-2) : b.dim(-1);
+        if (ka != kb) {
+            throw new IllegalArgumentException("matmul: inner sizes differ " + Arrays.toString(a.shape()) + " x "
+                    + Arrays.toString(b.shape()));
+        }
+        long batchA = product(a.shape(), 0, a.rank() - 2), batchB = product(b.shape(), 0, b.rank() - 2);
+        if (batchB != batchA && batchB != 1) throw new IllegalArgumentException("matmul: batch sizes differ");
+        int[] outShape = a.shape();
+        outShape[outShape.length - 2] = m;
+        outShape[outShape.length - 1] = n;
+        Tensor y = Tensor.zeros(outShape);
+        if (batchA > 0 && m > 0 && n > 0) {
+            Kernels.sgemmBatched(transA, transB, m, n, ka, 1f, a.segment(), a.dim(-1), (long) m * ka, b.segment(),
+                    b.dim(-1), batchB == 1 ? 0 : (long) ka * n, 0f, y.segment(), n, (long) m * n, batchA);
+        }
+        return y;
+    }
+
+    public static Tensor matmul(Tensor a, Tensor b) {
+        return matmul(a, b, false, false);
+    }
+
+    // ---- normalisation, activations -----------------------------------------------------
+
+    /** Layer norm over the channels of x[B, C, T] (modules.LayerNorm). */
+    public static Tensor layerNormChannels(Tensor x, Tensor gamma, Tensor beta, float eps) {
+        requireRank("layer_norm input", x, 3);
+        int c = x.dim(1);
+        if (gamma.numel() != c || beta.numel() != c) {
+            throw new IllegalArgumentException("layer_norm: gamma/beta must have " + c + " elements");
+        }
+        Tensor y = Tensor.zeros(x.shape());
+        if (x.numel() > 0) {
+            Kernels.layerNormChannels(x.segment(), gamma.segment(), beta.segment(), y.segment(), x.dim(0), c, x.dim(2),
+                    eps);
+        }
+        return y;
+    }
+
+    public static Tensor relu(Tensor x) {
+        return unary(Kernels.RELU, x, 0, 0);
+    }
+
+    public static Tensor leakyRelu(Tensor x, float slope) {
+        return unary(Kernels.LEAKY_RELU, x, slope, 0);
+    }
+
+    public static Tensor tanh(Tensor x) {
+        return unary(Kernels.TANH, x, 0, 0);
+    }
+
+    public static Tensor sigmoid(Tensor x) {
+        return unary(Kernels.SIGMOID, x, 0, 0);
+    }
+
+    public static Tensor gelu(Tensor x) {
+        return unary(Kernels.GELU, x, 0, 0);
+    }
+
+    public static Tensor exp(Tensor x) {
+        return unary(Kernels.EXP, x, 0, 0);
+    }
+
+    public static Tensor log(Tensor x) {
+        return unary(Kernels.LOG, x, 0, 0);
+    }
+
+    public static Tensor logSigmoid(Tensor x) {
+        return unary(Kernels.LOGSIGMOID, x, 0, 0);
+    }
+
+    public static Tensor ceil(Tensor x) {
+        return unary(Kernels.CEIL, x, 0, 0);
+    }
+
+    public static Tensor clampMin(Tensor x, float min) {
+        return unary(Kernels.CLAMP_MIN, x, min, 0);
+    }
+
+    /** a * x + b elementwise. */
+    public static Tensor affine(Tensor x, float a, float b) {
+        return unary(Kernels.AFFINE, x, a, b);
+    }
+
+    public static Tensor scale(Tensor x, float a) {
+        return unary(Kernels.AFFINE, x, a, 0);
+    }
+
+    private static Tensor unary(int op, Tensor x, float p0, float p1) {
+        Tensor y = Tensor.zeros(x.shape());
+        if (x.numel() > 0) Kernels.unary(op, x.segment(), y.segment(), x.numel(), p0, p1);
+        return y;
+    }
+
+    // ---- broadcasting arithmetic ----------------------------------------------------------
+
+    public static Tensor add(Tensor a, Tensor b) {
+        return binary(Kernels.ADD, a, b);
+    }
+
+    public static Tensor sub(Tensor a, Tensor b) {
+        return binary(Kernels.SUB, a, b);
+    }
+
+    public static Tensor mul(Tensor a, Tensor b) {
+        return binary(Kernels.MUL, a, b);
+    }
+
+    public static Tensor div(Tensor a, Tensor b) {
+        return binary(Kernels.DIV, a, b);
+    }
+
+    /** Numpy broadcasting over up to 4 dims. */
+    private static Tensor binary(int op, Tensor a, Tensor b) {
+        int rank = Math.max(a.rank(), b.rank());
+        if (rank > 4) throw new IllegalArgumentException("broadcasting supports up to 4 dims");
+        int[] as = pad4(a.shape()), bs = pad4(b.shape()), out = new int[4];
+        for (int d = 0; d < 4; d++) {
+            if (as[d] != bs[d] && as[d] != 1 && bs[d] != 1) {
+                throw new IllegalArgumentException("cannot broadcast " + Arrays.toString(a.shape()) + " with "
+                        + Arrays.toString(b.shape()));
+            }
+            out[d] = as[d] == 1 ? bs[d] : as[d];
+        }
+        Tensor y = Tensor.zeros(Arrays.copyOfRange(out, 4 - rank, 4));
+        if (y.numel() == 0) return y;
+        Arena arena = Scope.arena();
+        Kernels.binary(op, a.segment(), longs(arena, broadcastStrides(as, out)), b.segment(),
+                longs(arena, broadcastStrides(bs, out)), y.segment(), longs(arena, toLong(out)));
+        return y;
+    }
+
+    // ---- layout: slices, transposes, flips, concatenation ---------------------------------
+
+    /** x[..., start:end, ...] along dim, as a dense copy. */
+    public static Tensor narrow(Tensor x, int dim, int start, int length) {
+        int d = dim < 0 ? x.rank() + dim : dim;
+        if (start < 0 || length < 0 || start + length > x.dim(d)) {
+            throw new IllegalArgumentException("narrow: [" + start + ", " + (start + length) + ") outside dim " + d
+                    + " of " + Arrays.toString(x.shape()));
+        }
+        int[] shape = x.shape();
+        long[] strides = strides(shape);
+        shape[d] = length;
+        return strided(x, (long) start * strides[d], strides, shape);
+    }
+
+    /** Swap two dims (dense copy). */
+    public static Tensor transpose(Tensor x, int d0, int d1) {
+        int r = x.rank();
+        d0 = d0 < 0 ? r + d0 : d0;
+        d1 = d1 < 0 ? r + d1 : d1;
+        int[] shape = x.shape();
+        long[] strides = strides(shape);
+        int ts = shape[d0];
+        shape[d0] = shape[d1];
+        shape[d1] = ts;
+        long tst = strides[d0];
+        strides[d0] = strides[d1];
+        strides[d1] = tst;
+        return strided(x, 0, strides, shape);
+    }
+
+    /** Reverse the order along dim (torch.flip). */
+    public static Tensor flip(Tensor x, int dim) {
+        int d = dim < 0 ? x.rank() + dim : dim;
+        int[] shape = x.shape();
+        long[] strides = strides(shape);
+        long start = shape[d] == 0 ? 0 : (long) (shape[d] - 1) * strides[d];
+        strides[d] = -strides[d];
+        return strided(x, start, strides, shape);
+    }
+
+    /** Concatenate along dim; all other dims must agree. */
+    public static Tensor cat(int dim, Tensor... parts) {
+        Tensor first = parts[0];
+        int d = dim < 0 ? first.rank() + dim : dim;
+        int[] shape = first.shape();
+        int total = 0;
+        for (Tensor p : parts) {
+            int[] ps = p.shape();
+            if (ps.length != shape.length) throw new IllegalArgumentException("cat: ranks differ");
+            for (int i = 0; i < ps.length; i++) {
+                if (i != d && ps[i] != shape[i]) {
+                    throw new IllegalArgumentException("cat: shapes " + Arrays.toString(ps) + " and "
+                            + Arrays.toString(shape) + " differ outside dim " + d);
+                }
+            }
+            total += ps[d];
+        }
+        shape[d] = total;
+        Tensor y = Tensor.zeros(shape);
+        long outer = product(shape, 0, d), inner = product(shape, d + 1, shape.length);
+        long offset = 0;
+        for (Tensor p : parts) {
+            long chunk = (long) p.dim(d) * inner * Float.BYTES, outStride = (long) total * inner * Float.BYTES;
+            for (long o = 0; o < outer && chunk > 0; o++) {
+                MemorySegment.copy(p.segment(), o * chunk, y.segment(), o * outStride + offset, chunk);
+            }
+            offset += chunk;
+        }
+        return y;
+    }
+
+    /** Dense copy of x read with element strides from element offset `start` (up to 4 dims). */
+    private static Tensor strided(Tensor x, long start, long[] strides, int[] shape) {
+        if (shape.length > 4) throw new IllegalArgumentException("strided copies support up to 4 dims");
+        Tensor y = Tensor.zeros(shape);
+        if (y.numel() == 0) return y;
+        int[] s4 = pad4(shape);
+        long[] st4 = new long[4];
+        System.arraycopy(strides, 0, st4, 4 - strides.length, strides.length);
+        Arena arena = Scope.arena();
+        MemorySegment base = x.segment().asSlice(start * Float.BYTES);
+        Kernels.copyStrided(base, longs(arena, st4), y.segment(), longs(arena, toLong(s4)));
+        return y;
+    }
+
+    // ---- fused model kernels ----------------------------------------------------------------
+
+    /**
+     * WaveNet gate tanh(a) * sigmoid(b) of xIn[B, 2H, T] plus, when cond is given, channels
+     * [offset, offset + 2H) of cond[B, C, Tc] (Tc == 1 broadcasts over time).
+     */
+    public static Tensor wnGate(Tensor xIn, Tensor cond, int offset) {
+        requireRank("wn gate input", xIn, 3);
+        int b = xIn.dim(0), h2 = xIn.dim(1), t = xIn.dim(2);
+        if (h2 % 2 != 0) throw new IllegalArgumentException("wn gate: odd channel count " + h2);
+        Tensor y = Tensor.zeros(b, h2 / 2, t);
+        if (y.numel() == 0) return y;
+        if (cond == null) {
+            Kernels.wnGate(xIn.segment(), MemorySegment.NULL, 0, 0, 0, y.segment(), b, h2 / 2, t);
+            return y;
+        }
+        requireRank("wn gate condition", cond, 3);
+        int cc = cond.dim(1), tc = cond.dim(2);
+        if (cond.dim(0) != b || offset < 0 || offset + h2 > cc || (tc != 1 && tc != t)) {
+            throw new IllegalArgumentException("wn gate: condition " + Arrays.toString(cond.shape())
+                    + " does not fit input " + Arrays.toString(xIn.shape()) + " at offset " + offset);
+        }
+        MemorySegment g = cond.segment().asSlice((long) offset * tc * Float.BYTES);
+        Kernels.wnGate(xIn.segment(), g, (long) cc * tc, tc, tc == 1 ? 0 : 1, y.segment(), b, h2 / 2, t);
+        return y;
+    }
+
+    /**
+     * Relative-position self attention over q, k, v [B, H*D, T]; masks are x_mask [B, 1, T]
+     * (query and key) or a full attn_mask [B, 1, T, T].
+     */
+    public static Tensor relAttention(Tensor q, Tensor k, Tensor v, Tensor embK, Tensor embV, Tensor xMask,
+                                      Tensor fullMask, int heads, int window) {
+        requireRank("attention q", q, 3);
+        int b = q.dim(0), c = q.dim(1), t = q.dim(2);
+        if (!Arrays.equals(k.shape(), q.shape()) || !Arrays.equals(v.shape(), q.shape())) {
+            throw new IllegalArgumentException("attention: q, k, v shapes differ");
+        }
+        if (heads < 1 || c % heads != 0) throw new IllegalArgumentException("attention: " + c + " channels, " + heads + " heads");
+        int d = c / heads;
+        if (embK.numel() != (long) (2 * window + 1) * d || embV.numel() != (long) (2 * window + 1) * d) {
+            throw new IllegalArgumentException("attention: relative embeddings must be [1, " + (2 * window + 1) + ", " + d + "]");
+        }
+        if (fullMask != null) {
+            if (fullMask.numel() != (long) b * t * t) throw new IllegalArgumentException("attention: attn_mask must be [" + b + ", 1, " + t + ", " + t + "]");
+        } else if (xMask == null || xMask.numel() != (long) b * t) {
+            throw new IllegalArgumentException("attention: x_mask must be [" + b + ", 1, " + t + "]");
+        }
+        Tensor y = Tensor.zeros(b, c, t);
+        if (y.numel() == 0) return y;
+        MemorySegment m = xMask == null ? MemorySegment.NULL : xMask.segment();
+        Kernels.relAttention(q.segment(), k.segment(), v.segment(), embK.segment(), embV.segment(), m, m,
+                fullMask == null ? MemorySegment.NULL : fullMask.segment(), y.segment(), b, heads, d, t, window);
+        return y;
+    }
+
+    /** Rational-quadratic spline of x[B, C, T] with parameters h[B, C*(3K-1), T]: {y, logabsdet}. */
+    public static Tensor[] rqSpline(Tensor x, Tensor h, int bins, float tailBound, float paramScale, boolean inverse) {
+        requireRank("spline input", x, 3);
+        requireRank("spline parameters", h, 3);
+        int b = x.dim(0), c = x.dim(1), t = x.dim(2);
+        if (bins < 1 || bins > 64) throw new IllegalArgumentException("spline: bins must be in [1, 64]");
+        if (h.dim(0) != b || h.dim(1) != c * (3 * bins - 1) || h.dim(2) != t) {
+            throw new IllegalArgumentException("spline: parameters " + Arrays.toString(h.shape()) + " do not fit "
+                    + Arrays.toString(x.shape()) + " with " + bins + " bins");
+        }
+        Tensor y = Tensor.zeros(x.shape()), lad = Tensor.zeros(x.shape());
+        if (x.numel() > 0) {
+            Kernels.rqSpline(x.segment(), h.segment(), y.segment(), lad.segment(), b, c, t, bins, tailBound,
+                    paramScale, inverse);
+        }
+        return new Tensor[]{y, lad};
+    }
+
+    /** Last hidden state [B, H] of a GRU over x[B, T, I] (torch gate order r, z, n). */
+    public static Tensor gruLast(Tensor x, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
+        requireRank("gru input", x, 3);
+        int b = x.dim(0), t = x.dim(1), in = x.dim(2), h = wHh.dim(1);
+        if (wIh.dim(0) != 3 * h || wIh.dim(1) != in || wHh.dim(0) != 3 * h || bIh.numel() != 3L * h
+                || bHh.numel() != 3L * h) {
+            throw new IllegalArgumentException("gru: weights do not fit input " + Arrays.toString(x.shape()));
+        }
+        Tensor y = Tensor.zeros(b, h);
+        if (b > 0) {
+            Kernels.gruLast(x.segment(), wIh.segment(), wHh.segment(), bIh.segment(), bHh.segment(), y.segment(), b, t,
+                    in, h);
+        }
+        return y;
+    }
+
+    // ---- reductions (small tensors; plain Java) ---------------------------------------------
+
+    public static double sum(Tensor x) {
+        double s = 0;
+        long n = x.numel();
+        for (long i = 0; i < n; i++) s += x.get(i);
+        return s;
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    private static void requireRank(String what, Tensor t, int rank) {
+        if (t.rank() != rank) {
+            throw new IllegalArgumentException(what + " must have " + rank + " dims, got " + Arrays.toString(t.shape()));
+        }
+    }
+
+    private static void requireBias(String op, Tensor bias, int cOut) {
+        if (bias != null && bias.numel() != cOut) {
+            throw new IllegalArgumentException(op + ": bias must have " + cOut + " elements, got " + bias.numel());
+        }
+    }
+
+    private static MemorySegment seg(Tensor t) {
+        return t == null ? MemorySegment.NULL : t.segment();
+    }
+
+    static long[] strides(int[] shape) {
+        long[] s = new long[shape.length];
+        long acc = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            s[i] = acc;
+            acc *= shape[i];
+        }
+        return s;
+    }
+
+    private static int[] pad4(int[] shape) {
+        int[] s = {1, 1, 1, 1};
+        System.arraycopy(shape, 0, s, 4 - shape.length, shape.length);
+        return s;
+    }
+
+    private static long[] broadcastStrides(int[] shape4, int[] out4) {
+        long[] dense = strides(shape4);
+        for (int d = 0; d < 4; d++) if (shape4[d] == 1 && out4[d] != 1) dense[d] = 0;
+        return dense;
+    }
+
+    private static long[] toLong(int[] a) {
+        long[] r = new long[a.length];
+        for (int i = 0; i < a.length; i++) r[i] = a[i];
+        return r;
+    }
+
+    private static long product(int[] shape, int from, int to) {
+        long p = 1;
+        for (int i = from; i < to; i++) p *= shape[i];
+        return p;
+    }
+
+    private static MemorySegment longs(Arena arena, long[] values) {
+        return arena.allocateFrom(ValueLayout.JAVA_LONG, values);
+    }
+}

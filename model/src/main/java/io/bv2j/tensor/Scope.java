@@ -1,0 +1,48 @@
+package io.bv2j.tensor;
+
+import java.lang.foreign.Arena;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * The lifetime of intermediate tensors: every tensor made while a scope is open on this thread
+ * lives in that scope's arena and is freed, all at once, when the scope closes. A synthesis call
+ * opens one scope, so activations never outlive the call and native memory cannot grow over
+ * calls. Scopes nest; results meant to outlive an inner scope are copied into an outer one with
+ * {@link Tensor#copyTo(Arena)}.
+ */
+public final class Scope implements AutoCloseable {
+    private static final ThreadLocal<Deque<Scope>> STACK = ThreadLocal.withInitial(ArrayDeque::new);
+
+    private final Arena arena = Arena.ofConfined();
+
+    private Scope() {
+    }
+
+    public static Scope open() {
+        Scope s = new Scope();
+        STACK.get().push(s);
+        return s;
+    }
+
+    /** The innermost open scope's arena on this thread. */
+    public static Arena arena() {
+        Scope top = STACK.get().peek();
+        if (top == null) {
+            throw new IllegalStateException("no Scope is open on this thread: wrap tensor work in try (var s = Scope.open())");
+        }
+        return top.arena;
+    }
+
+    public Arena ownArena() {
+        return arena;
+    }
+
+    @Override
+    public void close() {
+        Deque<Scope> stack = STACK.get();
+        if (stack.peek() != this) throw new IllegalStateException("scopes must close innermost first");
+        stack.pop();
+        arena.close();
+    }
+}

@@ -1,0 +1,140 @@
+package io.bv2j.tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+
+/**
+ * A dense row-major float32 tensor in native memory, in the reference layout ([batch, channels,
+ * time] for sequences). Immutable shape; the data is written only by the op that made it (or by
+ * loaders), so tensors can be shared read-only between threads when their arena is shared.
+ */
+public final class Tensor {
+    private static final long ALIGN = 64;
+    private final MemorySegment data;
+    private final int[] shape;
+
+    private Tensor(MemorySegment data, int[] shape) {
+        this.data = data;
+        this.shape = shape;
+    }
+
+    /** Zero-filled tensor in the current {@link Scope}. */
+    public static Tensor zeros(int... shape) {
+        return allocate(Scope.arena(), shape);
+    }
+
+    /** Zero-filled tensor in the given arena. */
+    public static Tensor allocate(Arena arena, int... shape) {
+        int[] s = shape.clone();
+        long n = numel(s);
+        return new Tensor(arena.allocate(Math.max(1, n) * Float.BYTES, ALIGN), s);
+    }
+
+    public static Tensor of(float[] values, int... shape) {
+        return of(Scope.arena(), values, shape);
+    }
+
+    public static Tensor of(Arena arena, float[] values, int... shape) {
+        if (numel(shape) != values.length) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + numel(shape)
+                    + " values, got " + values.length);
+        }
+        Tensor t = allocate(arena, shape);
+        MemorySegment.copy(values, 0, t.data, ValueLayout.JAVA_FLOAT, 0, values.length);
+        return t;
+    }
+
+    public static Tensor scalar(float v) {
+        return of(new float[]{v}, 1);
+    }
+
+    static long numel(int[] shape) {
+        long n = 1;
+        for (int d : shape) {
+            if (d < 0) throw new IllegalArgumentException("negative dimension in " + Arrays.toString(shape));
+            n = Math.multiplyExact(n, d);
+        }
+        return n;
+    }
+
+    public MemorySegment segment() {
+        return data;
+    }
+
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    /** Size of dimension i; negative i counts from the end. */
+    public int dim(int i) {
+        return shape[i < 0 ? shape.length + i : i];
+    }
+
+    public long numel() {
+        return numel(shape);
+    }
+
+    public float get(long flatIndex) {
+        return data.getAtIndex(ValueLayout.JAVA_FLOAT, flatIndex);
+    }
+
+    /** Writes one element; only for code that owns a freshly made tensor (loaders, builders). */
+    public void set(long flatIndex, float value) {
+        data.setAtIndex(ValueLayout.JAVA_FLOAT, flatIndex, value);
+    }
+
+    public float[] toArray() {
+        return data.asSlice(0, numel() * Float.BYTES).toArray(ValueLayout.JAVA_FLOAT);
+    }
+
+    /** The same data under another shape with equal element count; one dim may be -1. */
+    public Tensor reshape(int... newShape) {
+        int[] s = newShape.clone();
+        int infer = -1;
+        long known = 1;
+        for (int i = 0; i < s.length; i++) {
+            if (s[i] == -1) {
+                if (infer >= 0) throw new IllegalArgumentException("reshape: more than one -1");
+                infer = i;
+            } else {
+                known *= s[i];
+            }
+        }
+        if (infer >= 0) s[infer] = known == 0 ? 0 : (int) (numel() / known);
+        if (numel(s) != numel()) {
+            throw new IllegalArgumentException("reshape " + Arrays.toString(shape) + " -> " + Arrays.toString(newShape));
+        }
+        return new Tensor(data, s);
+    }
+
+    /** A dense copy in the given arena (to move a result out of a scope). */
+    public Tensor copyTo(Arena arena) {
+        Tensor t = allocate(arena, shape);
+        MemorySegment.copy(data, 0, t.data, 0, numel() * Float.BYTES);
+        return t;
+    }
+
+    /** A dense copy in the current scope. */
+    public Tensor copy() {
+        return copyTo(Scope.arena());
+    }
+
+    /** Element offset of the slab [i, ...] of dimension 0, as a view of the remaining dims. */
+    public Tensor select0(int i) {
+        if (i < 0 || i >= shape[0]) throw new IndexOutOfBoundsException("index " + i + " of dim 0 size " + shape[0]);
+        int[] s = Arrays.copyOfRange(shape, 1, shape.length);
+        long bytes = numel(s) * Float.BYTES;
+        return new Tensor(data.asSlice(i * bytes, Math.max(bytes, 0)), s);
+    }
+
+    @Override
+    public String toString() {
+        return "Tensor" + Arrays.toString(shape);
+    }
+}

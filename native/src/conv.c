@@ -1,0 +1,168 @@
+/* Convolutions as im2col / col2im around one GEMM, tiled over time so scratch stays bounded
+ * (a long utterance must not need a column matrix of the whole waveform). */
+#include <string.h>
+#include "internal.h"
+
+/* Columns per tile: keeps a tile's column matrix near 8 MiB. */
+static int64_t time_tile(int64_t rows, int64_t total) {
+    int64_t tile = (int64_t) (8u << 20) / (int64_t) sizeof(float) / (rows > 0 ? rows : 1);
+    if (tile < 64) tile = 64;
+    return tile < total ? tile : total;
+}
+
+static void add_bias(float *y, const float *bias, int64_t c_out, int64_t t_out, int threads) {
+    if (bias == NULL) return;
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (int64_t c = 0; c < c_out; c++) {
+        float bc = bias[c];
+        float *row = y + c * t_out;
+        for (int64_t t = 0; t < t_out; t++) row[t] += bc;
+    }
+}
+
+/* Depthwise convolution (groups == channels, one filter per channel): no GEMM needed. */
+static void conv1d_depthwise(bv2j_ctx *ctx, const float *x, const float *w, const float *bias,
+                             float *y, int64_t c, int64_t t_in, int64_t t_out, int64_t kernel,
+                             int64_t stride, int64_t pad_left, int64_t dilation) {
+#pragma omp parallel for num_threads(ctx->threads) schedule(static)
+    for (int64_t ch = 0; ch < c; ch++) {
+        const float *xc = x + ch * t_in;
+        const float *wc = w + ch * kernel;
+        float b0 = bias ? bias[ch] : 0.0f;
+        for (int64_t t = 0; t < t_out; t++) {
+            float acc = 0.0f;
+            for (int64_t k = 0; k < kernel; k++) {
+                int64_t ti = t * stride + k * dilation - pad_left;
+                if (ti >= 0 && ti < t_in) acc += wc[k] * xc[ti];
+            }
+            y[ch * t_out + t] = acc + b0;
+        }
+    }
+}
+
+int bv2j_conv1d(bv2j_ctx *ctx, const float *x, const float *w, const float *bias, float *y,
+                int64_t batch, int64_t c_in, int64_t t_in, int64_t c_out, int64_t t_out,
+                int64_t kernel, int64_t stride, int64_t pad_left, int64_t dilation,
+                int64_t groups) {
+    BV2J_CHECK(ctx && x && w && y);
+    BV2J_CHECK(batch >= 0 && c_in > 0 && t_in >= 0 && c_out > 0 && t_out >= 0);
+    BV2J_CHECK(kernel > 0 && stride > 0 && pad_left >= 0 && dilation > 0 && groups > 0);
+    BV2J_CHECK(c_in % groups == 0 && c_out % groups == 0);
+    /* The last output reads at most this far right; beyond t_in it is zero padding. */
+    const int64_t cin_g = c_in / groups, cout_g = c_out / groups;
+    const int64_t rows = cin_g * kernel;
+
+    for (int64_t b = 0; b < batch; b++) {
+        const float *xb = x + b * c_in * t_in;
+        float *yb = y + b * c_out * t_out;
+        if (groups == c_in && groups == c_out) {
+            conv1d_depthwise(ctx, xb, w, bias, yb, c_in, t_in, t_out, kernel, stride, pad_left,
+                             dilation);
+            continue;
+        }
+        const int direct = kernel == 1 && stride == 1 && pad_left == 0 && t_out <= t_in;
+        for (int64_t g = 0; g < groups; g++) {
+            const float *xg = xb + g * cin_g * t_in;
+            const float *wg = w + g * cout_g * rows;
+            float *yg = yb + g * cout_g * t_out;
+            if (direct) {
+                int rc = bv2j_gemm(ctx, 0, 0, cout_g, t_out, cin_g, 1.0f, wg, rows, xg, t_in,
+                                   0.0f, yg, t_out);
+                if (rc) return rc;
+                continue;
+            }
+            const int64_t tile = time_tile(rows, t_out);
+            float *cols = bv2j_scratch(ctx, (size_t) (rows * (tile > 0 ? tile : 1)) * sizeof(float));
+            if (cols == NULL) return BV2J_ENOMEM;
+            for (int64_t t0 = 0; t0 < t_out; t0 += tile) {
+                const int64_t n = t_out - t0 < tile ? t_out - t0 : tile;
+#pragma omp parallel for num_threads(ctx->threads) schedule(static)
+                for (int64_t r = 0; r < rows; r++) {
+                    const int64_t ci = r / kernel, k = r % kernel;
+                    const float *xr = xg + ci * t_in;
+                    float *cr = cols + r * n;
+                    const int64_t off = k * dilation - pad_left;
+                    for (int64_t t = 0; t < n; t++) {
+                        int64_t ti = (t0 + t) * stride + off;
+                        cr[t] = (ti >= 0 && ti < t_in) ? xr[ti] : 0.0f;
+                    }
+                }
+                int rc = bv2j_gemm(ctx, 0, 0, cout_g, n, rows, 1.0f, wg, rows, cols, n, 0.0f,
+                                   yg + t0, t_out);
+                if (rc) return rc;
+            }
+        }
+        add_bias(yb, bias, c_out, t_out, ctx->threads);
+    }
+    return BV2J_OK;
+}
+
+int bv2j_conv_transpose1d(bv2j_ctx *ctx, const float *x, const float *w, const float *bias,
+                          float *y, int64_t batch, int64_t c_in, int64_t t_in, int64_t c_out,
+                          int64_t t_out, int64_t kernel, int64_t stride, int64_t padding) {
+    BV2J_CHECK(ctx && x && w && y);
+    BV2J_CHECK(batch >= 0 && c_in > 0 && t_in >= 0 && c_out > 0 && t_out >= 0);
+    BV2J_CHECK(kernel > 0 && stride > 0 && padding >= 0);
+    const int64_t rows = c_out * kernel;
+    for (int64_t b = 0; b < batch; b++) {
+        const float *xb = x + b * c_in * t_in;
+        float *yb = y + b * c_out * t_out;
+        memset(yb, 0, (size_t) (c_out * t_out) * sizeof(float));
+        const int64_t tile = time_tile(rows, t_in);
+        float *cols = bv2j_scratch(ctx, (size_t) (rows * (tile > 0 ? tile : 1)) * sizeof(float));
+        if (cols == NULL) return BV2J_ENOMEM;
+        for (int64_t i0 = 0; i0 < t_in; i0 += tile) {
+            const int64_t n = t_in - i0 < tile ? t_in - i0 : tile;
+            /* cols[co*K + k, i] = sum_ci w[ci, co, k] * x[ci, i0 + i] */
+            int rc = bv2j_gemm(ctx, 1, 0, rows, n, c_in, 1.0f, w, rows, xb + i0, t_in, 0.0f,
+                               cols, n);
+            if (rc) return rc;
+#pragma omp parallel for num_threads(ctx->threads) schedule(static)
+            for (int64_t co = 0; co < c_out; co++) {
+                float *yr = yb + co * t_out;
+                for (int64_t k = 0; k < kernel; k++) {
+                    const float *cr = cols + (co * kernel + k) * n;
+                    for (int64_t i = 0; i < n; i++) {
+                        int64_t o = (i0 + i) * stride + k - padding;
+                        if (o >= 0 && o < t_out) yr[o] += cr[i];
+                    }
+                }
+            }
+        }
+        add_bias(yb, bias, c_out, t_out, ctx->threads);
+    }
+    return BV2J_OK;
+}
+
+int bv2j_conv2d(bv2j_ctx *ctx, const float *x, const float *w, const float *bias, float *y,
+                int64_t batch, int64_t c_in, int64_t h, int64_t wd, int64_t c_out,
+                int64_t h_out, int64_t w_out, int64_t kh, int64_t kw, int64_t sh, int64_t sw,
+                int64_t ph, int64_t pw) {
+    BV2J_CHECK(ctx && x && w && y);
+    BV2J_CHECK(batch >= 0 && c_in > 0 && h >= 0 && wd >= 0 && c_out > 0 && h_out >= 0 && w_out >= 0);
+    BV2J_CHECK(kh > 0 && kw > 0 && sh > 0 && sw > 0 && ph >= 0 && pw >= 0);
+    const int64_t rows = c_in * kh * kw, n = h_out * w_out;
+    float *cols = bv2j_scratch(ctx, (size_t) (rows * (n > 0 ? n : 1)) * sizeof(float));
+    if (cols == NULL) return BV2J_ENOMEM;
+    for (int64_t b = 0; b < batch; b++) {
+        const float *xb = x + b * c_in * h * wd;
+        float *yb = y + b * c_out * n;
+#pragma omp parallel for num_threads(ctx->threads) schedule(static)
+        for (int64_t r = 0; r < rows; r++) {
+            const int64_t ci = r / (kh * kw), ki = (r / kw) % kh, kj = r % kw;
+            float *cr = cols + r * n;
+            for (int64_t oh = 0; oh < h_out; oh++) {
+                const int64_t ih = oh * sh + ki - ph;
+                for (int64_t ow = 0; ow < w_out; ow++) {
+                    const int64_t iw = ow * sw + kj - pw;
+                    cr[oh * w_out + ow] = (ih >= 0 && ih < h && iw >= 0 && iw < wd)
+                                              ? xb[(ci * h + ih) * wd + iw] : 0.0f;
+                }
+            }
+        }
+        int rc = bv2j_gemm(ctx, 0, 0, c_out, n, rows, 1.0f, w, rows, cols, n, 0.0f, yb, n);
+        if (rc) return rc;
+        add_bias(yb, bias, c_out, n, ctx->threads);
+    }
+    return BV2J_OK;
+}

@@ -1,0 +1,39 @@
+/* Shared by the CPU kernel files: the context layout and the BLAS entry points. */
+#ifndef BV2J_INTERNAL_H
+#define BV2J_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <limits.h>
+#include "bv2j.h"
+
+/* cblas_sgemm as OpenBLAS exports it (LP64 build: int dims). Declared here rather than
+ * including cblas.h so the build needs no BLAS headers. */
+typedef void (*bv2j_sgemm_fn)(int order, int trans_a, int trans_b, int m, int n, int k,
+                              float alpha, const float *a, int lda, const float *b, int ldb,
+                              float beta, float *c, int ldc);
+typedef void (*bv2j_set_threads_fn)(int threads);
+
+enum { CBLAS_ROW_MAJOR = 101, CBLAS_NO_TRANS = 111, CBLAS_TRANS = 112 };
+
+struct bv2j_ctx {
+    bv2j_sgemm_fn sgemm;
+    bv2j_set_threads_fn blas_set_threads;
+    int threads;
+    void *scratch;
+    size_t scratch_bytes;
+};
+
+/* Scratch owned by the context, grown on demand, never shrunk until the context dies. NULL when
+ * the allocation fails. Only one scratch region is live per kernel call. */
+void *bv2j_scratch(bv2j_ctx *ctx, size_t bytes);
+
+/* Row-major C = alpha op(A) op(B) + beta C with 64-bit sizes checked against BLAS's int. */
+int bv2j_gemm(bv2j_ctx *ctx, int trans_a, int trans_b, int64_t m, int64_t n, int64_t k,
+              float alpha, const float *a, int64_t lda, const float *b, int64_t ldb, float beta,
+              float *c, int64_t ldc);
+
+#define BV2J_CHECK(cond) do { if (!(cond)) return BV2J_EINVAL; } while (0)
+#define BV2J_FITS_INT(v) ((v) >= 0 && (v) <= INT_MAX)
+
+#endif
