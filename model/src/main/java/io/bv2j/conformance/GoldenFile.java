@@ -95,14 +95,7 @@ public final class GoldenFile {
 
     /** The recorded draws (noise/NN_site) in call order. */
     public ReplayNoise noise() {
-        List<ReplayNoise.Draw> draws = new ArrayList<>();
-        List<String> names = new ArrayList<>(names("noise/"));
-        names.sort(null);
-        for (String n : names) {
-            RawTensor r = file.get("noise/" + n);
-            draws.add(new ReplayNoise.Draw(n, toInt(r.shape()), r.toFloats()));
-        }
-        return new ReplayNoise(draws);
+        return ReplayNoise.from(file);
     }
 
     static int[] toInt(long[] s) {

@@ -69,10 +69,6 @@ final class JsonSection {
         return v;
     }
 
-    double number(String key, double fallback) {
-        return has(key) ? number(key) : fallback;
-    }
-
     double positiveNumber(String key) {
         double v = number(key);
         if (!(v > 0)) {

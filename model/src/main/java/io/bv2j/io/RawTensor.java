@@ -121,10 +121,26 @@ public final class RawTensor {
         float[] out = new float[n];
         switch (dtype) {
             case F32 -> b.asFloatBuffer().get(out);
-            case F64 -> { for (int i = 0; i < n; i++) out[i] = (float) b.getDouble(i * 8); }
-            case F16 -> { for (int i = 0; i < n; i++) out[i] = Float.float16ToFloat(b.getShort(i * 2)); }
-            case BF16 -> { for (int i = 0; i < n; i++) out[i] = bf16ToFloat(b.getShort(i * 2)); }
-            default -> { for (int i = 0; i < n; i++) out[i] = integerAt(b, i); }
+            case F64 -> {
+                for (int i = 0; i < n; i++) {
+                    out[i] = (float) b.getDouble(i * 8);
+                }
+            }
+            case F16 -> {
+                for (int i = 0; i < n; i++) {
+                    out[i] = Float.float16ToFloat(b.getShort(i * 2));
+                }
+            }
+            case BF16 -> {
+                for (int i = 0; i < n; i++) {
+                    out[i] = bf16ToFloat(b.getShort(i * 2));
+                }
+            }
+            default -> {
+                for (int i = 0; i < n; i++) {
+                    out[i] = integerAt(b, i);
+                }
+            }
         }
         return out;
     }
@@ -136,10 +152,26 @@ public final class RawTensor {
         double[] out = new double[n];
         switch (dtype) {
             case F64 -> b.asDoubleBuffer().get(out);
-            case F32 -> { for (int i = 0; i < n; i++) out[i] = b.getFloat(i * 4); }
-            case F16 -> { for (int i = 0; i < n; i++) out[i] = Float.float16ToFloat(b.getShort(i * 2)); }
-            case BF16 -> { for (int i = 0; i < n; i++) out[i] = bf16ToFloat(b.getShort(i * 2)); }
-            default -> { for (int i = 0; i < n; i++) out[i] = integerAt(b, i); }
+            case F32 -> {
+                for (int i = 0; i < n; i++) {
+                    out[i] = b.getFloat(i * 4);
+                }
+            }
+            case F16 -> {
+                for (int i = 0; i < n; i++) {
+                    out[i] = Float.float16ToFloat(b.getShort(i * 2));
+                }
+            }
+            case BF16 -> {
+                for (int i = 0; i < n; i++) {
+                    out[i] = bf16ToFloat(b.getShort(i * 2));
+                }
+            }
+            default -> {
+                for (int i = 0; i < n; i++) {
+                    out[i] = integerAt(b, i);
+                }
+            }
         }
         return out;
     }

@@ -26,6 +26,16 @@ public record Hparams(
     private static final int MEL_POSTERIOR_CHANNELS = 80;
     private static final Pattern TRANS_FLOW_LAYER = Pattern.compile("^flow\\.flows\\.0\\.enc\\.attn_layers\\.(\\d+)\\.");
 
+    /** The v1.1.1 release's n_layers_trans_flow, used when neither config nor checkpoint says. */
+    public static final int RELEASE_TRANS_FLOW_LAYERS = 6;
+
+    /** Sizes from a config alone (random weights): n_layers_trans_flow defaults to the release's 6. */
+    public static Hparams of(ModelConfig config) {
+        java.util.List<String> none = java.util.List.of(
+                "flow.flows.0.enc.attn_layers." + (RELEASE_TRANS_FLOW_LAYERS - 1) + ".conv_q.weight");
+        return of(config, none);
+    }
+
     /**
      * Sizes from a config; n_layers_trans_flow comes from the checkpoint's keys (layers under
      * flow.flows.0.enc.attn_layers.) when the config omits it.

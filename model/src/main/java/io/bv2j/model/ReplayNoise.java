@@ -1,8 +1,11 @@
 package io.bv2j.model;
 
 import io.bv2j.Bv2jException;
+import io.bv2j.io.RawTensor;
+import io.bv2j.io.SafeTensors;
 import io.bv2j.tensor.Tensor;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -17,6 +20,22 @@ public final class ReplayNoise implements Noise {
 
     public ReplayNoise(List<Draw> draws) {
         this.draws = List.copyOf(draws);
+    }
+
+    /** The `noise/NN_site` tensors of a golden-style file, in NN order. */
+    public static ReplayNoise from(SafeTensors file) {
+        List<String> names = new ArrayList<>();
+        for (String k : file.tensors().keySet()) if (k.startsWith("noise/")) names.add(k);
+        names.sort(null);
+        List<Draw> draws = new ArrayList<>();
+        for (String n : names) {
+            RawTensor r = file.get(n);
+            long[] s = r.shape();
+            int[] shape = new int[s.length];
+            for (int i = 0; i < s.length; i++) shape[i] = Math.toIntExact(s[i]);
+            draws.add(new Draw(n.substring("noise/".length()), shape, r.toFloats()));
+        }
+        return new ReplayNoise(draws);
     }
 
     @Override

@@ -112,6 +112,7 @@ public final class SynthesizerTrn extends Module {
         Tensor logwDp = dp.forward(enc.x(), xMask, g);
         Tensor logw = Ops.add(Ops.scale(logwSdp, in.sdpRatio()), Ops.scale(logwDp, 1f - in.sdpRatio()));
         Tensor wCeil = Ops.ceil(Ops.scale(Ops.mul(Ops.exp(logw), xMask), in.lengthScale()));
+        if (in.targetFrames() > 0) wCeil = rescale(wCeil, in.lengths(), in.targetFrames());
         float[][] durations = new float[b][tx];
         int[] yLengths = new int[b];
         int ty = 1;
@@ -137,5 +138,25 @@ public final class SynthesizerTrn extends Module {
         Tensor o = dec.forward(Ops.mul(z, yMask), g);
         return new InferResult(g, enc.x(), enc.m(), enc.logs(), xMask, logwSdp, logwDp, logw, wCeil, yLengths, yMask,
                 path, tx, mP, logsP, zP, z, o);
+    }
+
+    /** Integer durations [B, 1, T] scaled so that each row sums to exactly `frames`. */
+    private static Tensor rescale(Tensor wCeil, int[] lengths, int frames) {
+        int b = wCeil.dim(0), t = wCeil.dim(2);
+        Tensor out = Tensor.zeros(wCeil.shape());
+        for (int i = 0; i < b; i++) {
+            int n = lengths[i];
+            double sum = 0;
+            for (int x = 0; x < n; x++) sum += wCeil.get((long) i * t + x);
+            long assigned = 0;
+            for (int x = 0; x < n; x++) {
+                double share = sum > 0 ? wCeil.get((long) i * t + x) / sum : 1.0 / n;
+                long d = x == n - 1 ? frames - assigned : Math.round(share * frames);
+                d = Math.max(0, Math.min(d, frames - assigned));
+                out.set((long) i * t + x, d);
+                assigned += d;
+            }
+        }
+        return out;
     }
 }

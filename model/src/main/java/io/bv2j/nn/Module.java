@@ -52,4 +52,26 @@ public abstract class Module {
             e.getValue().forEachParameter(prefix + e.getKey() + ".", visitor);
         }
     }
+
+    /**
+     * Visits every (full state-dict name, declared shape) of this subtree, before loading; a
+     * weight-normalised slot reports its stored `_g` [out, 1, ...] and `_v` (full shape) entries.
+     */
+    public final void forEachParameterShape(String prefix, BiConsumer<String, int[]> visitor) {
+        for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
+            int[] shape = e.getValue().shape();
+            if (e.getValue() instanceof WeightNormParameter) {
+                int[] g = new int[shape.length];
+                java.util.Arrays.fill(g, 1);
+                g[0] = shape[0];
+                visitor.accept(prefix + e.getKey() + "_g", g);
+                visitor.accept(prefix + e.getKey() + "_v", shape);
+            } else {
+                visitor.accept(prefix + e.getKey(), shape);
+            }
+        }
+        for (Map.Entry<String, Module> e : children.entrySet()) {
+            e.getValue().forEachParameterShape(prefix + e.getKey() + ".", visitor);
+        }
+    }
 }

@@ -1,0 +1,53 @@
+package io.bv2j.bench;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.OptionalLong;
+
+/**
+ * The outcome of one benchmark run. rtf = median / audioSeconds. gflops is always the decoder's
+ * convolution FLOPs (counted as the PyTorch baseline counts them) divided by the median time;
+ * for {@link BenchPart#FULL} that time is the whole synthesis, so the figure is lower than the
+ * decoder's own and the line says so (gflops_basis=decoder).
+ */
+public record BenchResult(BenchPart part, int frames, int threads, long samples, double audioSeconds,
+                          double[] repSeconds, double medianSeconds, double rtf, double gflops,
+                          OptionalLong peakRssBytes) {
+    public BenchResult {
+        repSeconds = repSeconds.clone();
+    }
+
+    /** Builds the result from the timed reps; the median is the statistics.median of the baselines. */
+    static BenchResult of(BenchRequest req, long samples, int sampleRate, double[] repSeconds, long decoderFlops,
+                          OptionalLong peakRss) {
+        double median = median(repSeconds), audio = (double) samples / sampleRate;
+        return new BenchResult(req.part(), req.frames(), req.threads(), samples, audio, repSeconds, median,
+                median / audio, decoderFlops / median / 1e9, peakRss);
+    }
+
+    @Override
+    public double[] repSeconds() {
+        return repSeconds.clone();
+    }
+
+    /** median_s=… rtf=… gflops=… followed by further key=value fields, one line. */
+    public String line() {
+        double min = Arrays.stream(repSeconds).min().orElse(Double.NaN);
+        double max = Arrays.stream(repSeconds).max().orElse(Double.NaN);
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
+                "median_s=%.4f rtf=%.4f gflops=%.1f part=%s frames=%d threads=%d reps=%d audio_s=%.3f samples=%d "
+                        + "min_s=%.4f max_s=%.4f",
+                medianSeconds, rtf, gflops, part.label(), frames, threads, repSeconds.length, audioSeconds, samples,
+                min, max));
+        if (part == BenchPart.FULL) s.append(" gflops_basis=decoder");
+        peakRssBytes.ifPresent(b -> s.append(String.format(Locale.ROOT, " peak_rss_mb=%.0f", b / 1048576.0)));
+        return s.toString();
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+}

@@ -1,0 +1,96 @@
+package io.bv2j.bench;
+
+import io.bv2j.Bv2jException;
+import io.bv2j.io.ModelConfig;
+import io.bv2j.model.SynthesizerTrn;
+import io.bv2j.nativelib.NativeContext;
+import io.bv2j.synth.Synthesizer;
+import io.bv2j.tensor.Scope;
+
+import java.nio.file.Path;
+
+/**
+ * Runs a {@link BenchRequest}: loads (or randomly initialises) the voice, runs one uncounted
+ * warm-up rep and then the timed reps, each in its own Scope so that every rep allocates and
+ * frees its activations like a real synthesis call. This is the engine behind `bv2j bench`;
+ * {@link #main} runs it without the CLI module.
+ */
+public final class BenchRunner {
+    static final String USAGE = "usage: BenchRunner --config C [--checkpoint G] [--part decoder|full] [--frames 160] "
+            + "[--threads 2] [--reps 5]";
+
+    private BenchRunner() {
+    }
+
+    /** Runs the request on the calling thread; the process-wide kernel thread count is restored afterwards. */
+    public static BenchResult run(BenchRequest req) {
+        int previousThreads = NativeContext.threads();
+        NativeContext.setThreads(req.threads());
+        try (Synthesizer synth = open(req)) {
+            SynthesizerTrn net = synth.network();
+            Workload w = switch (req.part()) {
+                case DECODER -> new DecoderBench(net.dec(), net.hparams(), req.frames());
+                case FULL -> new FullSynthesisBench(net, req.frames());
+            };
+            oneRep(w); // warm-up: JIT, first-touch of scratch memory, OpenBLAS's thread pool
+            double[] seconds = new double[req.reps()];
+            long samples = 0;
+            for (int i = 0; i < seconds.length; i++) {
+                Workload.Rep rep = oneRep(w);
+                seconds[i] = rep.seconds();
+                samples = rep.samples();
+            }
+            long flops = DecoderFlops.perFrame(net.hparams()) * req.frames();
+            return BenchResult.of(req, samples, synth.sampleRate(), seconds, flops, PeakRss.bytes());
+        } finally {
+            NativeContext.setThreads(previousThreads);
+        }
+    }
+
+    private static Synthesizer open(BenchRequest req) {
+        return req.checkpoint() == null
+                ? Synthesizer.random(ModelConfig.read(req.config()), 0)
+                : Synthesizer.load(req.config(), req.checkpoint());
+    }
+
+    private static Workload.Rep oneRep(Workload w) {
+        try (Scope ignored = Scope.open()) {
+            return w.run();
+        }
+    }
+
+    /** Prints the result line; exit status 2 on a usage error. */
+    public static void main(String[] args) {
+        BenchRequest req;
+        try {
+            req = parse(args);
+        } catch (Bv2jException | NumberFormatException e) {
+            System.err.println(e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        System.out.println(run(req).line());
+    }
+
+    static BenchRequest parse(String[] args) {
+        Path config = null, checkpoint = null;
+        BenchPart part = BenchPart.DECODER;
+        int frames = 160, threads = 2, reps = 5;
+        for (int i = 0; i < args.length; i++) {
+            String flag = args[i];
+            if (i + 1 >= args.length) throw new Bv2jException(flag + " needs a value");
+            String v = args[++i];
+            switch (flag) {
+                case "--config" -> config = Path.of(v);
+                case "--checkpoint" -> checkpoint = Path.of(v);
+                case "--part" -> part = BenchPart.parse(v);
+                case "--frames" -> frames = Integer.parseInt(v);
+                case "--threads" -> threads = Integer.parseInt(v);
+                case "--reps" -> reps = Integer.parseInt(v);
+                default -> throw new Bv2jException("unknown option " + flag);
+            }
+        }
+        return new BenchRequest(config, checkpoint, part, frames, threads, reps);
+    }
+}

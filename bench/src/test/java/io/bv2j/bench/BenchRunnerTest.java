@@ -1,0 +1,79 @@
+package io.bv2j.bench;
+
+import io.bv2j.io.ModelConfig;
+import io.bv2j.model.Hparams;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Runs the benchmark engine on the tiny dev voice (random weights): output sizes and line format, never timings. */
+class BenchRunnerTest {
+    private static final int FRAMES = 16;
+    private static final Pattern LINE = Pattern.compile(
+            "median_s=\\d+\\.\\d{4} rtf=\\d+\\.\\d{4} gflops=\\d+\\.\\d part=(decoder|full) frames=16 threads=1 reps=1 "
+                    + "audio_s=\\d+\\.\\d{3} samples=\\d+ min_s=\\S+ max_s=\\S+( gflops_basis=decoder)?( peak_rss_mb=\\d+)?");
+
+    @Test
+    void decoderProducesHopSamplesPerFrame() {
+        BenchResult r = BenchRunner.run(request(BenchPart.DECODER));
+        assertEquals((long) FRAMES * hop(), r.samples());
+        assertEquals(1, r.repSeconds().length);
+        assertTrue(LINE.matcher(r.line()).matches(), r.line());
+        assertTrue(!r.line().contains("gflops_basis"), r.line());
+    }
+
+    @Test
+    void fullSynthesisIsRescaledToExactlyTheRequestedFrames() {
+        BenchResult r = BenchRunner.run(request(BenchPart.FULL));
+        assertEquals((long) FRAMES * hop(), r.samples());
+        assertTrue(LINE.matcher(r.line()).matches(), r.line());
+        assertTrue(r.line().contains(" gflops_basis=decoder"), r.line());
+    }
+
+    @Test
+    void flopCountMatchesTheTorchBaselineFormulaForTheDefaultConfig() {
+        // What torch_decoder_baseline.flops_per_frame prints for the same config.
+        long expected = 651_608_064L;
+        Path config = golden().getParent().resolve("bench/default-44k-config.json");
+        Assumptions.assumeTrue(Files.isRegularFile(config), "no " + config);
+        assertEquals(expected, DecoderFlops.perFrame(Hparams.of(ModelConfig.read(config))));
+    }
+
+    private static BenchRequest request(BenchPart part) {
+        return new BenchRequest(devConfig(), null, part, FRAMES, 1, 1);
+    }
+
+    private static int hop() {
+        int hop = 1;
+        for (int r : Hparams.of(ModelConfig.read(devConfig())).upsampleRates()) hop *= r;
+        return hop;
+    }
+
+    private static Path devConfig() {
+        return golden().resolve("dev/config.json");
+    }
+
+    /**
+     * The shared golden folder: $BV2J_GOLDEN, else the first shared/golden walking up from the
+     * working directory. Absent, the tests are skipped, except on CI (CI=true) where they fail.
+     */
+    private static Path golden() {
+        String env = System.getenv("BV2J_GOLDEN");
+        if (env != null && !env.isBlank() && Files.isDirectory(Path.of(env))) return Path.of(env).toAbsolutePath();
+        for (Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("shared/golden");
+            if (Files.isDirectory(candidate)) return candidate;
+        }
+        String message = "golden data not found (set BV2J_GOLDEN to the shared/golden folder)";
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) Assertions.fail(message);
+        Assumptions.abort(message);
+        throw new AssertionError("unreachable");
+    }
+}

@@ -1,0 +1,86 @@
+package io.bv2j.cli;
+
+import io.bv2j.Bv2jException;
+import io.bv2j.io.SafeTensors;
+import io.bv2j.io.Wav;
+import io.bv2j.model.ReplayNoise;
+import io.bv2j.nativelib.NativeContext;
+import io.bv2j.synth.Audio;
+import io.bv2j.synth.SynthesisOptions;
+import io.bv2j.synth.Synthesizer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** bv2j synth: a request file in, WAV files out. */
+@Command(name = "synth", mixinStandardHelpOptions = true,
+        description = "Synthesize the utterances of a request file (see README: input format).")
+final class SynthCommand implements Callable<Integer> {
+    @Option(names = "--config", required = true, description = "config.json of the voice")
+    Path config;
+    @Option(names = "--checkpoint", required = true, description = "G_*.pth or .safetensors")
+    Path checkpoint;
+    @Option(names = "--input", required = true, description = "request JSON")
+    Path input;
+    @Option(names = "--out", required = true, description = "a .wav for one utterance, a folder for several")
+    Path out;
+    @Option(names = "--float", description = "write 32-bit float WAV instead of 16-bit PCM")
+    boolean floatWav;
+    @Option(names = "--seed", description = "seed of the random draws (default 0)")
+    Long seed;
+    @Option(names = "--noise-replay", description = "take the random draws, in order, from noise/NN_* tensors of this safetensors file")
+    Path noiseReplay;
+    @Option(names = "--threads", description = "native threads (default: all cores)")
+    Integer threads;
+
+    @Override
+    public Integer call() throws IOException {
+        if (threads != null) NativeContext.setThreads(threads);
+        SynthesisOptions base = SynthesisOptions.defaults();
+        if (seed != null) base = base.withSeed(seed);
+        ReplayNoise replay = noiseReplay == null ? null : readReplay(noiseReplay);
+        if (replay != null) base = base.withNoise(() -> replay);
+        SynthRequest req = SynthRequest.read(input, base);
+        List<Audio> audio;
+        try (Synthesizer synth = Synthesizer.load(config, checkpoint)) {
+            if (req.batch()) {
+                audio = synth.synthesizeBatch(req.utterances(), req.options());
+            } else {
+                audio = new ArrayList<>();
+                for (var u : req.utterances()) audio.add(synth.synthesize(u, req.options()));
+            }
+        }
+        if (replay != null && replay.remaining() != 0) {
+            throw new Bv2jException(noiseReplay.getFileName() + ": " + replay.remaining()
+                    + " recorded draws were left unused: the request does not match the recording");
+        }
+        write(audio);
+        return 0;
+    }
+
+    private void write(List<Audio> audio) throws IOException {
+        if (audio.size() == 1 && !Files.isDirectory(out)) {
+            Wav.write(out, audio.getFirst().samples(), audio.getFirst().sampleRate(), floatWav);
+            return;
+        }
+        if (out.getFileName().toString().endsWith(".wav")) {
+            throw new Bv2jException("--out " + out + ": " + audio.size() + " utterances need a folder, not a .wav file");
+        }
+        Files.createDirectories(out);
+        for (int i = 0; i < audio.size(); i++) {
+            Wav.write(out.resolve(String.format("%03d.wav", i)), audio.get(i).samples(), audio.get(i).sampleRate(), floatWav);
+        }
+    }
+
+    static ReplayNoise readReplay(Path file) {
+        ReplayNoise r = ReplayNoise.from(SafeTensors.read(file));
+        if (r.remaining() == 0) throw new Bv2jException(file.getFileName() + ": no noise/NN_* tensors to replay");
+        return r;
+    }
+}

@@ -1,0 +1,172 @@
+package io.bv2j.synth;
+
+import io.bv2j.Bv2jException;
+import io.bv2j.io.ModelConfig;
+import io.bv2j.model.InferInput;
+import io.bv2j.model.InferResult;
+import io.bv2j.model.Noise;
+import io.bv2j.model.SynthesizerTrn;
+import io.bv2j.model.TextEncoder;
+import io.bv2j.tensor.Scope;
+import io.bv2j.tensor.Tensor;
+
+import java.lang.foreign.Arena;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A loaded voice: config + generator weights, loaded once and shared by any number of threads
+ * (the weights are read-only native memory; every call works in its own {@link Scope}, freed when
+ * the call returns). Close it to free the weights.
+ */
+public final class Synthesizer implements AutoCloseable {
+    /** Longest utterance accepted, in phones (blanks included). */
+    public static final int MAX_PHONES = 4096;
+
+    private final ModelConfig config;
+    private final SynthesizerTrn net;
+    private final Arena weights;
+
+    public Synthesizer(ModelConfig config, SynthesizerTrn net, Arena weights) {
+        this.config = config;
+        this.net = net;
+        this.weights = weights;
+    }
+
+    /** Loads config.json and a G_*.pth (or .safetensors) checkpoint. */
+    public static Synthesizer load(Path configPath, Path checkpoint) {
+        ModelConfig config = ModelConfig.read(configPath);
+        Arena arena = Arena.ofShared();
+        try {
+            return new Synthesizer(config, Checkpoints.load(config, checkpoint, arena), arena);
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /** A network of the config's sizes with seeded random weights (benchmarks, the untrained demo). */
+    public static Synthesizer random(ModelConfig config, long seed) {
+        Arena arena = Arena.ofShared();
+        try {
+            SynthesizerTrn net = new SynthesizerTrn(io.bv2j.model.Hparams.of(config));
+            net.load(RandomWeights.of(net, seed), "", arena);
+            return new Synthesizer(config, net, arena);
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public SynthesizerTrn network() {
+        return net;
+    }
+
+    public int sampleRate() {
+        return config.data().samplingRate();
+    }
+
+    /** Samples per latent frame. */
+    public int hop() {
+        return net.dec().hop();
+    }
+
+    public Audio synthesize(Utterance utterance, SynthesisOptions options) {
+        return synthesizeBatch(List.of(utterance), options).getFirst();
+    }
+
+    /**
+     * One padded batch through the network, like the reference's batched infer: the random draws
+     * are shaped for the whole batch. Each result is trimmed to its own length.
+     */
+    public List<Audio> synthesizeBatch(List<Utterance> utterances, SynthesisOptions options) {
+        if (utterances.isEmpty()) throw new Bv2jException("no utterances to synthesize");
+        for (int i = 0; i < utterances.size(); i++) utterances.get(i).validate(i, MAX_PHONES);
+        try (Scope ignored = Scope.open()) {
+            InferResult r = net.infer(batch(utterances, options), options.noise().get());
+            return trim(r);
+        }
+    }
+
+    /** The same as {@link #synthesizeBatch} with every stage kept, for inspection; call inside a Scope. */
+    public InferResult inferStages(List<Utterance> utterances, SynthesisOptions options, Noise noise) {
+        for (int i = 0; i < utterances.size(); i++) utterances.get(i).validate(i, MAX_PHONES);
+        return net.infer(batch(utterances, options), noise);
+    }
+
+    private InferInput batch(List<Utterance> us, SynthesisOptions o) {
+        int b = us.size(), t = 0;
+        for (Utterance u : us) t = Math.max(t, u.length());
+        int[][] phones = new int[b][t], tones = new int[b][t], langs = new int[b][t];
+        int[] lengths = new int[b], sid = new int[b];
+        Tensor bert = Tensor.zeros(b, TextEncoder.BERT_DIM, t), jaBert = Tensor.zeros(b, TextEncoder.JA_BERT_DIM, t);
+        for (int i = 0; i < b; i++) {
+            Utterance u = us.get(i);
+            int n = u.length();
+            lengths[i] = n;
+            System.arraycopy(u.phones(), 0, phones[i], 0, n);
+            System.arraycopy(u.tones(), 0, tones[i], 0, n);
+            System.arraycopy(u.languages(), 0, langs[i], 0, n);
+            copyFeatures(u.bert(), bert, i, TextEncoder.BERT_DIM, n, t);
+            copyFeatures(u.jaBert(), jaBert, i, TextEncoder.JA_BERT_DIM, n, t);
+            if (net.hasSpeakerEmbedding()) sid[i] = config.speakerId(u.speaker() == null ? "0" : u.speaker());
+        }
+        Tensor refSpec = net.hasSpeakerEmbedding() ? null : referenceSpecs(us);
+        long maxFrames = (long) Math.ceil(o.maxSeconds() * sampleRate() / hop());
+        return new InferInput(phones, tones, langs, lengths, bert, jaBert, sid, refSpec, o.noiseScale(),
+                o.noiseScaleW(), o.lengthScale(), o.sdpRatio(), maxFrames);
+    }
+
+    /** features [dim, n] row-major into row i of a [B, dim, t] tensor (zero padded). */
+    private static void copyFeatures(float[] features, Tensor into, int i, int dim, int n, int t) {
+        if (features == null) return;
+        for (int c = 0; c < dim; c++) {
+            long base = ((long) i * dim + c) * t;
+            for (int x = 0; x < n; x++) into.set(base + x, features[c * n + x]);
+        }
+    }
+
+    private Tensor referenceSpecs(List<Utterance> us) {
+        int spec = net.hparams().specChannels(), frames = 0;
+        for (int i = 0; i < us.size(); i++) {
+            Utterance u = us.get(i);
+            if (u.referenceSpec() == null) {
+                throw new Bv2jException("utterance " + i + ": this model has no speaker ids (n_speakers = 0) and needs a "
+                        + "reference spectrogram");
+            }
+            if (u.referenceFrames() <= 0 || u.referenceSpec().length != (long) spec * u.referenceFrames()) {
+                throw new Bv2jException("utterance " + i + ": the reference spectrogram must be [" + spec + ", frames]");
+            }
+            frames = Math.max(frames, u.referenceFrames());
+        }
+        Tensor out = Tensor.zeros(us.size(), spec, frames);
+        for (int i = 0; i < us.size(); i++) {
+            Utterance u = us.get(i);
+            copyFeatures(u.referenceSpec(), out, i, spec, u.referenceFrames(), frames);
+        }
+        return out;
+    }
+
+    private List<Audio> trim(InferResult r) {
+        Tensor o = r.o();
+        int b = o.dim(0), samples = o.dim(2), hop = hop();
+        List<Audio> out = new ArrayList<>(b);
+        for (int i = 0; i < b; i++) {
+            int n = Math.min(samples, r.yLengths()[i] * hop);
+            float[] a = new float[n];
+            for (int s = 0; s < n; s++) a[s] = o.get((long) i * samples + s);
+            out.add(new Audio(a, sampleRate()));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        weights.close();
+    }
+}
