@@ -22,7 +22,7 @@ public final class MonotonicAlignment {
         long plane = planeSize(batch, maxTy, maxTx);
         requireLength("mask", mask, plane * batch);
         int[] tY = new int[batch], tX = new int[batch];
-        for (int b = 0; b < batch; b++) {
+        for (int b = 0; b < batch && plane > 0; b++) { // an empty plane has no lengths to read: all 0
             long base = b * plane;
             double frames = 0, tokens = 0;
             for (int y = 0; y < maxTy; y++) frames += mask[(int) (base + (long) y * maxTx)];

@@ -85,6 +85,12 @@ class MonotonicAlignmentTest {
     }
 
     @Test
+    void emptySizesGiveAnEmptyPath() {
+        assertEquals(0, MonotonicAlignment.maximumPath(new float[0], new float[0], 2, 3, 0).length);
+        assertEquals(0, MonotonicAlignment.maximumPath(new float[0], new int[]{0, 0}, new int[]{0, 0}, 2, 0, 0).length);
+    }
+
+    @Test
     void matchesALiteralPortOfTheReferenceOnRandomInputs() {
         Random rnd = new Random(7);
         for (int trial = 0; trial < 50; trial++) {

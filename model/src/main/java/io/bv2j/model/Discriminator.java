@@ -1,5 +1,6 @@
 package io.bv2j.model;
 
+import io.bv2j.Bv2jException;
 import io.bv2j.tensor.Tensor;
 
 import java.util.List;
@@ -19,7 +20,7 @@ public interface Discriminator {
     /** The reference builds spectral_norm layers for use_spectral_norm=True; we only have weight_norm. */
     static void requireWeightNorm(boolean useSpectralNorm) {
         if (useSpectralNorm) {
-            throw new io.bv2j.Bv2jException("use_spectral_norm=true is unsupported: bv2j implements the weight_norm "
+            throw new Bv2jException("use_spectral_norm=true is unsupported: bv2j implements the weight_norm "
                     + "discriminators only (every shipped Bert-VITS2 config uses use_spectral_norm=false)");
         }
     }
