@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.Set;
 
 /**
@@ -16,8 +17,11 @@ import java.util.Set;
  * both run this, so they cannot disagree about what "faithful" means.
  */
 public final class ConformanceRunner {
-    /** What a run found: compared rows, and known files the folder lacks. */
-    public record Report(List<Row> rows, List<String> absent) {
+    /**
+     * What a run found: compared rows, known files the folder lacks, and golden files in the folder
+     * that no case of this build reproduces (reported, never silently skipped).
+     */
+    public record Report(List<Row> rows, List<String> absent, List<String> unhandled) {
         public boolean pass() {
             return rows.stream().allMatch(Row::pass);
         }
@@ -44,12 +48,20 @@ public final class ConformanceRunner {
         this.cases = List.copyOf(cases);
     }
 
-    /** The cases this build knows for inference (infer files and module forwards). */
-    public static List<ConformanceCase> inferenceCases() {
+    /**
+     * Every case this build knows: infer files, module forwards, mel, plus the cases that modules
+     * above `model` contribute through {@link CaseProvider} (alignment, training).
+     */
+    public static List<ConformanceCase> knownCases() {
         List<ConformanceCase> all = new ArrayList<>();
         all.add(new InferCase("infer_single.safetensors"));
         all.add(new InferCase("infer_batch.safetensors"));
         all.addAll(ModuleCases.all());
+        all.add(new DiscriminatorPCase());
+        all.add(new DiscriminatorSCase());
+        all.add(new DurationDiscriminatorCase());
+        all.add(new MelCase());
+        ServiceLoader.load(CaseProvider.class).forEach(p -> all.addAll(p.cases()));
         return all;
     }
 
@@ -78,6 +90,31 @@ public final class ConformanceRunner {
                 }
             }
         }
-        return new Report(rows, absent);
+        return new Report(rows, absent, unhandled(dir));
+    }
+
+    /** Golden case files (infer_*, train_*, modules/*) in the folder that no known case claims. */
+    private List<String> unhandled(Path dir) {
+        Set<String> claimed = new java.util.HashSet<>();
+        for (ConformanceCase c : cases) claimed.add(c.file());
+        List<String> found = new ArrayList<>();
+        try (var top = Files.list(dir)) {
+            top.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".safetensors") && (n.startsWith("infer_") || n.startsWith("train_")))
+                    .forEach(found::add);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Path modules = dir.resolve("modules");
+        if (Files.isDirectory(modules)) {
+            try (var m = Files.list(modules)) {
+                m.map(p -> "modules/" + p.getFileName()).filter(n -> n.endsWith(".safetensors")).forEach(found::add);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        found.removeAll(claimed);
+        found.sort(null);
+        return found;
     }
 }
