@@ -1,5 +1,6 @@
 package io.bv2j.io;
 
+import io.bv2j.testing.GoldenFiles;
 import io.bv2j.Bv2jException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,7 @@
 package io.bv2j.model;
 
+import io.bv2j.testing.GoldenFiles;
 import io.bv2j.conformance.GoldenFile;
-import io.bv2j.io.GoldenFiles;
 import io.bv2j.nn.StateDict;
 import io.bv2j.tensor.Scope;
 import io.bv2j.tensor.Tensor;

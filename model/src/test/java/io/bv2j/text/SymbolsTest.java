@@ -1,7 +1,7 @@
 package io.bv2j.text;
 
+import io.bv2j.testing.GoldenFiles;
 import io.bv2j.Bv2jException;
-import io.bv2j.io.GoldenFiles;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.bv2j.tests;
 
+import io.bv2j.testing.GoldenFiles;
 import io.bv2j.io.Json;
 import io.bv2j.io.RawTensor;
 import io.bv2j.io.SafeTensors;
@@ -32,7 +33,7 @@ class BadInputTest {
 
     @BeforeEach
     void locate() {
-        Path dev = Golden.dev();
+        Path dev = GoldenFiles.golden().resolve("dev");
         config = dev.resolve("config.json");
         checkpoint = dev.resolve("G_0.pth");
     }
@@ -123,7 +124,7 @@ class BadInputTest {
 
     @Test
     void misShapedKey() throws IOException {
-        SafeTensors st = SafeTensors.read(Golden.dev().resolve("G_0.safetensors"));
+        SafeTensors st = SafeTensors.read(GoldenFiles.golden().resolve("dev").resolve("G_0.safetensors"));
         Map<String, RawTensor> tensors = new LinkedHashMap<>(st.tensors());
         tensors.put("dp.proj.bias", RawTensor.ofFloats(new long[]{2}, new float[2]));
         Path bad = tmp.resolve("bad.safetensors");
@@ -135,7 +136,7 @@ class BadInputTest {
 
     @Test
     void missingKey() throws IOException {
-        SafeTensors st = SafeTensors.read(Golden.dev().resolve("G_0.safetensors"));
+        SafeTensors st = SafeTensors.read(GoldenFiles.golden().resolve("dev").resolve("G_0.safetensors"));
         Map<String, RawTensor> tensors = new LinkedHashMap<>(st.tensors());
         tensors.remove("emb_g.weight");
         Path bad = tmp.resolve("missing.safetensors");

@@ -1,5 +1,6 @@
 package io.bv2j.tests;
 
+import io.bv2j.testing.GoldenFiles;
 import io.bv2j.conformance.ConformanceRunner;
 import io.bv2j.conformance.Row;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ class GoldenConformanceTest {
     @Test
     void everyKnownCaseWithinTolerance() {
         var runner = new ConformanceRunner(ConformanceRunner.knownCases());
-        var report = runner.run(Golden.dev(), null);
+        var report = runner.run(GoldenFiles.golden().resolve("dev"), null);
         StringBuilder failures = new StringBuilder();
         for (Row r : report.rows()) {
             System.out.printf("%-42s %-24s rel=%.3e max=%.3e tol=%.0e %s%n", r.caseId(), r.tensor(), r.relL2(),

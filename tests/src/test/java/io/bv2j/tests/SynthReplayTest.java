@@ -1,5 +1,6 @@
 package io.bv2j.tests;
 
+import io.bv2j.testing.GoldenFiles;
 import io.bv2j.io.Json;
 import io.bv2j.io.Npy;
 import io.bv2j.io.RawTensor;
@@ -38,7 +39,7 @@ class SynthReplayTest {
     }
 
     private void reproduce(String name) throws IOException {
-        Path dev = Golden.dev();
+        Path dev = GoldenFiles.golden().resolve("dev");
         Path golden = dev.resolve(name);
         SafeTensors g = SafeTensors.read(golden);
         long[] x = g.get("in/x").toLongs(), tone = g.get("in/tone").toLongs(), lang = g.get("in/language").toLongs();

@@ -1,4 +1,4 @@
-package io.bv2j.io;
+package io.bv2j.testing;
 
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -19,19 +19,26 @@ public final class GoldenFiles {
 
     /** The golden folder (holding dev/). */
     public static Path golden() {
-        for (String env : new String[] {"BV2J_GOLDEN", "BV2J_GOLDEN_DEFAULT"}) {
-            String v = System.getenv(env);
-            if (v != null && !v.isBlank() && Files.isDirectory(Path.of(v))) {
-                return Path.of(v).toAbsolutePath().normalize();
-            }
+        String explicit = System.getenv("BV2J_GOLDEN");
+        if (explicit != null && !explicit.isBlank()) {
+            // An explicit setting is never second-guessed: a wrong path is reported, not replaced.
+            Path p = Path.of(explicit);
+            if (Files.isDirectory(p)) return p.toAbsolutePath().normalize();
+            return missing("BV2J_GOLDEN=" + explicit + " is not a folder");
         }
+        String byBuild = System.getenv("BV2J_GOLDEN_DEFAULT");
+        if (byBuild != null && Files.isDirectory(Path.of(byBuild))) return Path.of(byBuild).toAbsolutePath().normalize();
         for (Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
             Path candidate = dir.resolve("shared/golden");
             if (Files.isDirectory(candidate)) {
                 return candidate;
             }
         }
-        String message = "golden data not found (set BV2J_GOLDEN to the shared/golden folder)";
+        return missing("golden data not found (set BV2J_GOLDEN to the shared/golden folder)");
+    }
+
+    private static Path missing(String message) {
+        System.err.println("*** GOLDEN DATA MISSING: " + message + " — parity tests cannot run");
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             Assertions.fail(message);
         }
