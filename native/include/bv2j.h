@@ -82,6 +82,8 @@ enum bv2j_unary_op {
     BV2J_SOFTPLUS = 9,
     BV2J_CLAMP_MIN = 10, /* y = max(x, p0) */
     BV2J_LOGSIGMOID = 11,
+    BV2J_ABS = 12,
+    BV2J_SQRT = 13,
 };
 /* y[i] = op(x[i]) for i < n; x and y may be the same buffer. */
 int bv2j_unary(bv2j_ctx *ctx, int op, const float *x, float *y, int64_t n, float p0, float p1);

@@ -17,12 +17,14 @@ static inline float unary(int op, float x, float p0, float p1) {
     case BV2J_SOFTPLUS: return x > 20.0f ? x : log1pf(expf(x)); /* torch's threshold 20 */
     case BV2J_CLAMP_MIN: return x > p0 ? x : p0;
     case BV2J_LOGSIGMOID: return x < 0.0f ? x - log1pf(expf(x)) : -log1pf(expf(-x));
+    case BV2J_ABS: return fabsf(x);
+    case BV2J_SQRT: return sqrtf(x);
     default: return NAN;
     }
 }
 
 int bv2j_unary(bv2j_ctx *ctx, int op, const float *x, float *y, int64_t n, float p0, float p1) {
-    BV2J_CHECK(ctx && x && y && n >= 0 && op >= BV2J_RELU && op <= BV2J_LOGSIGMOID);
+    BV2J_CHECK(ctx && x && y && n >= 0 && op >= BV2J_RELU && op <= BV2J_SQRT);
 #pragma omp parallel for num_threads(ctx->threads) schedule(static) if (n > 32768)
     for (int64_t i = 0; i < n; i++) y[i] = unary(op, x[i], p0, p1);
     return BV2J_OK;

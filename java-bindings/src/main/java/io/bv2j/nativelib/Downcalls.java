@@ -27,6 +27,24 @@ final class Downcalls {
                 .orElseThrow(() -> new Bv2jException("libbv2j has no symbol " + name + " (stale native build?)"));
     }
 
+    /** A handle looked up on first use, so a kernel missing from an old build fails only where it is called. */
+    static final class Lazy {
+        private final String name;
+        private final FunctionDescriptor descriptor;
+        private volatile MethodHandle handle;
+
+        Lazy(String name, MemoryLayout result, MemoryLayout... args) {
+            this.name = name;
+            this.descriptor = FunctionDescriptor.of(result, args);
+        }
+
+        MethodHandle get() {
+            MethodHandle h = handle;
+            if (h == null) handle = h = LINKER.downcallHandle(symbol(name), descriptor);
+            return h;
+        }
+    }
+
     static void check(String kernel, int status) {
         switch (status) {
             case 0 -> { }

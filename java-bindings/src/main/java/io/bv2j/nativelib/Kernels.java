@@ -15,7 +15,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 public final class Kernels {
     public static final int RELU = 0, LEAKY_RELU = 1, TANH = 2, SIGMOID = 3, GELU = 4, EXP = 5, LOG = 6,
-            AFFINE = 7, CEIL = 8, SOFTPLUS = 9, CLAMP_MIN = 10, LOGSIGMOID = 11;
+            AFFINE = 7, CEIL = 8, SOFTPLUS = 9, CLAMP_MIN = 10, LOGSIGMOID = 11, ABS = 12, SQRT = 13;
     public static final int ADD = 0, SUB = 1, MUL = 2, DIV = 3;
 
     private static final MethodHandle SGEMM_BATCHED = Downcalls.handle("bv2j_sgemm_batched", JAVA_INT,

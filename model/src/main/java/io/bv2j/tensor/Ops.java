@@ -165,6 +165,14 @@ public final class Ops {
         return unary(Kernels.LOGSIGMOID, x, 0, 0);
     }
 
+    public static Tensor abs(Tensor x) {
+        return unary(Kernels.ABS, x, 0, 0);
+    }
+
+    public static Tensor sqrt(Tensor x) {
+        return unary(Kernels.SQRT, x, 0, 0);
+    }
+
     public static Tensor ceil(Tensor x) {
         return unary(Kernels.CEIL, x, 0, 0);
     }

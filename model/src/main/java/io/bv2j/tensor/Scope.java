@@ -13,8 +13,11 @@ import java.util.Deque;
  */
 public final class Scope implements AutoCloseable {
     private static final ThreadLocal<Deque<Scope>> STACK = ThreadLocal.withInitial(ArrayDeque::new);
+    /** Bytes held by open scopes of every thread: returns to its old value when they close. */
+    private static final java.util.concurrent.atomic.AtomicLong LIVE_BYTES = new java.util.concurrent.atomic.AtomicLong();
 
     private final Arena arena = Arena.ofConfined();
+    private long bytes;
 
     private Scope() {
     }
@@ -38,11 +41,29 @@ public final class Scope implements AutoCloseable {
         return arena;
     }
 
+    /** Native bytes currently held by open scopes (all threads), for leak checks. */
+    public static long liveBytes() {
+        return LIVE_BYTES.get();
+    }
+
+    /** Allocates in the innermost scope, counting the bytes. */
+    static java.lang.foreign.MemorySegment allocate(long byteSize, long alignment) {
+        Scope top = STACK.get().peek();
+        if (top == null) {
+            throw new IllegalStateException("no Scope is open on this thread: wrap tensor work in try (var s = Scope.open())");
+        }
+        java.lang.foreign.MemorySegment seg = top.arena.allocate(byteSize, alignment);
+        top.bytes += byteSize;
+        LIVE_BYTES.addAndGet(byteSize);
+        return seg;
+    }
+
     @Override
     public void close() {
         Deque<Scope> stack = STACK.get();
         if (stack.peek() != this) throw new IllegalStateException("scopes must close innermost first");
         stack.pop();
         arena.close();
+        LIVE_BYTES.addAndGet(-bytes);
     }
 }

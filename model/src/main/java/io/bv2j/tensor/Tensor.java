@@ -22,7 +22,8 @@ public final class Tensor {
 
     /** Zero-filled tensor in the current {@link Scope}. */
     public static Tensor zeros(int... shape) {
-        return allocate(Scope.arena(), shape);
+        int[] s = shape.clone();
+        return new Tensor(Scope.allocate(Math.max(1, numel(s)) * Float.BYTES, ALIGN), s);
     }
 
     /** Zero-filled tensor in the given arena. */
@@ -33,7 +34,13 @@ public final class Tensor {
     }
 
     public static Tensor of(float[] values, int... shape) {
-        return of(Scope.arena(), values, shape);
+        Tensor t = zeros(shape);
+        if (t.numel() != values.length) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + t.numel()
+                    + " values, got " + values.length);
+        }
+        MemorySegment.copy(values, 0, t.data, ValueLayout.JAVA_FLOAT, 0, values.length);
+        return t;
     }
 
     public static Tensor of(Arena arena, float[] values, int... shape) {
@@ -122,7 +129,9 @@ public final class Tensor {
 
     /** A dense copy in the current scope. */
     public Tensor copy() {
-        return copyTo(Scope.arena());
+        Tensor t = zeros(shape);
+        MemorySegment.copy(data, 0, t.data, 0, numel() * Float.BYTES);
+        return t;
     }
 
     /** Element offset of the slab [i, ...] of dimension 0, as a view of the remaining dims. */
