@@ -54,21 +54,11 @@ public final class Spectrogram {
         return (nFft - hop) / 2;
     }
 
-    /** [B, 2F, frames] (re rows, then im rows) -> sqrt(re² + im² + 1e-6) [B, F, frames]. */
+    /** [B, 2F, frames] (re rows, then im rows) -> sqrt(re² + im² + 1e-6) [B, F, frames], differentiable. */
     private Tensor magnitude(Tensor reIm) {
-        int b = reIm.dim(0), f = bins(), frames = reIm.dim(2);
-        float[] v = reIm.toArray();
-        float[] mag = new float[b * f * frames];
-        for (int i = 0; i < b; i++) {
-            for (int k = 0; k < f; k++) {
-                int re = (i * 2 * f + k) * frames, im = re + f * frames, out = (i * f + k) * frames;
-                for (int t = 0; t < frames; t++) {
-                    double r = v[re + t], m = v[im + t];
-                    mag[out + t] = (float) Math.sqrt(r * r + m * m + 1e-6);
-                }
-            }
-        }
-        return Tensor.of(mag, b, f, frames);
+        int f = bins();
+        Tensor re = Ops.narrow(reIm, 1, 0, f), im = Ops.narrow(reIm, 1, f, f);
+        return Ops.sqrt(Ops.affine(Ops.add(Ops.mul(re, re), Ops.mul(im, im)), 1f, 1e-6f));
     }
 
     /** Windowed DFT basis in double, stored as float: torch.stft's window of win samples centred in n_fft. */

@@ -47,6 +47,23 @@ public final class Compare {
         return new Row(caseId, name, norm == 0 ? Math.sqrt(diff) : Math.sqrt(diff / norm), maxAbs, 0, true, null);
     }
 
+    /**
+     * A gradient the golden file keeps only as [L2 norm, sum]: the row's error is the larger of
+     * |norm - ref| / ref and |sum - ref| / ref norm (a sum can be near zero, the norm cannot).
+     */
+    public static Row normAndSum(String caseId, String name, float[] ours, double refNorm, double refSum,
+                                 double tolerance) {
+        double sq = 0, sum = 0;
+        for (float v : ours) {
+            sq += (double) v * v;
+            sum += v;
+        }
+        double norm = Math.sqrt(sq);
+        double scale = refNorm == 0 ? 1 : refNorm;
+        double err = Math.max(Math.abs(norm - refNorm), Math.abs(sum - refSum)) / scale;
+        return new Row(caseId, name, err, Math.abs(norm - refNorm), tolerance, false, null);
+    }
+
     private static boolean sameShape(int[] a, long[] b) {
         if (a.length != b.length) return false;
         for (int i = 0; i < a.length; i++) if (a[i] != b[i]) return false;

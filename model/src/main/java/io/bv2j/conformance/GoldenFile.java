@@ -18,6 +18,10 @@ import java.util.Map;
 public final class GoldenFile {
     private final Path path;
     private final SafeTensors file;
+    /** In gradient mode, inputs that have a grad_in/ entry require gradients and modules load trainable. */
+    private boolean gradientMode;
+    private final Map<String, Tensor> gradInputs = new LinkedHashMap<>();
+    private io.bv2j.nn.Module trainableModule;
 
     public GoldenFile(Path path) {
         this.path = path;
@@ -36,10 +40,46 @@ public final class GoldenFile {
         return file.get(name);
     }
 
-    /** A float tensor in the current scope. */
+    /**
+     * A float tensor in the current scope. In gradient mode an input with a recorded gradient
+     * (in/x with grad_in/x) comes back as a leaf that requires a gradient.
+     */
     public Tensor tensor(String name) {
         RawTensor r = file.get(name);
-        return Tensor.of(r.toFloats(), toInt(r.shape()));
+        Tensor t = Tensor.of(r.toFloats(), toInt(r.shape()));
+        if (gradientMode && name.startsWith("in/")) {
+            String input = name.substring(3);
+            if (has("grad_in/" + input)) {
+                t.requireGrad(io.bv2j.tensor.Scope.arena());
+                gradInputs.put(input, t);
+            }
+        }
+        return t;
+    }
+
+    /** Switches to gradient mode (see {@link #tensor}); modules built after this load trainable. */
+    public void enterGradientMode() {
+        gradientMode = true;
+        gradInputs.clear();
+        trainableModule = null;
+    }
+
+    public boolean gradientMode() {
+        return gradientMode;
+    }
+
+    /** The module loaded trainable from this file's parameters in gradient mode (null before). */
+    public io.bv2j.nn.Module trainableModule() {
+        return trainableModule;
+    }
+
+    public void setTrainableModule(io.bv2j.nn.Module module) {
+        this.trainableModule = module;
+    }
+
+    /** The inputs handed out as gradient leaves in gradient mode, by name. */
+    public Map<String, Tensor> gradInputs() {
+        return gradInputs;
     }
 
     public long[] longs(String name) {

@@ -46,20 +46,4 @@ public final class Commons {
         }
         return attn;
     }
-
-    /** out[b, c, y] = x[b, c, index[b][y]] (0 where index is -1): attn @ x expanded to frames. */
-    public static Tensor expand(Tensor x, int[][] index) {
-        int b = x.dim(0), c = x.dim(1), tx = x.dim(2), ty = index.length == 0 ? 0 : index[0].length;
-        Tensor out = Tensor.zeros(b, c, ty);
-        for (int i = 0; i < b; i++) {
-            for (int ch = 0; ch < c; ch++) {
-                long src = ((long) i * c + ch) * tx, dst = ((long) i * c + ch) * ty;
-                for (int y = 0; y < ty; y++) {
-                    int xi = index[i][y];
-                    if (xi >= 0) out.set(dst + y, x.get(src + xi));
-                }
-            }
-        }
-        return out;
-    }
 }

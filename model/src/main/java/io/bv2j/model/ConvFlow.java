@@ -25,7 +25,7 @@ public final class ConvFlow extends Module implements Flow {
     @Override
     public Result forward(Tensor x, Tensor mask, Tensor g) {
         Tensor[] r = couple(x, mask, g, false);
-        return new Result(r[0], Reductions.sumPerBatch(Ops.mul(r[1], mask)));
+        return new Result(r[0], Ops.sumPerBatch(Ops.mul(r[1], mask)));
     }
 
     @Override

@@ -22,7 +22,9 @@ public final class DurationPredictor extends Module {
 
     /** x[B, in, T] (detached in the reference), mask [B, 1, T], g [B, gin, 1] or null -> logw [B, 1, T]. */
     public Tensor forward(Tensor x, Tensor mask, Tensor g) {
-        if (g != null && cond != null) x = Ops.add(x, cond.forward(g));
+        // The reference trains the duration predictor on detached encoder features and speaker.
+        x = x.detach();
+        if (g != null && cond != null) x = Ops.add(x, cond.forward(g.detach()));
         x = norm1.forward(Ops.relu(conv1.forward(Ops.mul(x, mask))));
         x = norm2.forward(Ops.relu(conv2.forward(Ops.mul(x, mask))));
         return Ops.mul(proj.forward(Ops.mul(x, mask)), mask);

@@ -17,7 +17,7 @@ public final class ElementwiseAffine extends Module implements Flow {
     @Override
     public Result forward(Tensor x, Tensor mask, Tensor g) {
         Tensor y = Ops.mul(Ops.add(m.value(), Ops.mul(Ops.exp(logs.value()), x)), mask);
-        return new Result(y, Reductions.sumPerBatch(Ops.mul(logs.value(), mask)));
+        return new Result(y, Ops.sumPerBatch(Ops.mul(logs.value(), mask)));
     }
 
     @Override

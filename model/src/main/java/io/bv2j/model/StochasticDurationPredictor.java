@@ -37,8 +37,9 @@ public final class StochasticDurationPredictor extends Module {
     }
 
     private Tensor condition(Tensor x, Tensor mask, Tensor g) {
-        x = pre.forward(x);
-        if (g != null && cond != null) x = Ops.add(x, cond.forward(g));
+        // Detached like the reference: the duration loss does not train the text encoder.
+        x = pre.forward(x.detach());
+        if (g != null && cond != null) x = Ops.add(x, cond.forward(g.detach()));
         x = convs.forward(x, mask, null);
         return Ops.mul(proj.forward(x), mask);
     }
@@ -63,46 +64,32 @@ public final class StochasticDurationPredictor extends Module {
         hw = Ops.mul(postProj.forward(hw), mask);
         Tensor eq = Ops.mul(noise.normal("StochasticDurationPredictor.forward", w.dim(0), 2, w.dim(2)), mask);
         Tensor zq = eq;
-        Tensor cond = Ops.add(x, hw);
-        double[] logdetQ = new double[x.dim(0)];
+        Tensor postCond = Ops.add(x, hw);
+        Tensor logdetQ = null;
         for (Flow f : postFlows) {
-            Flow.Result r = f.forward(zq, mask, cond);
+            Flow.Result r = f.forward(zq, mask, postCond);
             zq = r.y();
-            accumulate(logdetQ, r.logdet());
+            logdetQ = logdetQ == null ? r.logdet() : Ops.add(logdetQ, r.logdet());
         }
         Tensor zu = Ops.narrow(zq, 1, 0, 1), z1 = Ops.narrow(zq, 1, 1, 1);
         Tensor u = Ops.mul(Ops.sigmoid(zu), mask);
         Tensor z0 = Ops.mul(Ops.sub(w, u), mask);
         Tensor logsig = Ops.add(Ops.logSigmoid(zu), Ops.logSigmoid(Ops.scale(zu, -1f)));
-        accumulate(logdetQ, Reductions.sumPerBatch(Ops.mul(logsig, mask)));
+        logdetQ = Ops.add(logdetQ, Ops.sumPerBatch(Ops.mul(logsig, mask)));
         Tensor gaussQ = Ops.mul(Ops.affine(Ops.mul(eq, eq), -0.5f, (float) (-0.5 * LOG_2PI)), mask);
-        double[] logq = toDoubles(Reductions.sumPerBatch(gaussQ));
-        for (int i = 0; i < logq.length; i++) logq[i] -= logdetQ[i];
+        Tensor logq = Ops.sub(Ops.sumPerBatch(gaussQ), logdetQ);
 
-        double[] logdet = new double[x.dim(0)];
-        // Log flow: z0 = log(max(z0, 1e-5)) * mask, log-det = sum(-z0)
+        // Log flow: z0 = log(max(z0, 1e-5)) * mask with log-det sum(-z0)
         z0 = Ops.mul(Ops.log(Ops.clampMin(z0, 1e-5f)), mask);
-        accumulate(logdet, Ops.scale(Reductions.sumPerBatch(z0), -1f));
+        Tensor logdet = Ops.scale(Ops.sumPerBatch(z0), -1f);
         Tensor z = Ops.cat(1, z0, z1);
         for (Flow f : flows) {
             Flow.Result r = f.forward(z, mask, x);
             z = r.y();
-            accumulate(logdet, r.logdet());
+            logdet = Ops.add(logdet, r.logdet());
         }
         Tensor gauss = Ops.mul(Ops.affine(Ops.mul(z, z), 0.5f, (float) (0.5 * LOG_2PI)), mask);
-        double[] nll = toDoubles(Reductions.sumPerBatch(gauss));
-        float[] out = new float[nll.length];
-        for (int i = 0; i < nll.length; i++) out[i] = (float) (nll[i] - logdet[i] + logq[i]);
-        return Tensor.of(out, out.length);
-    }
-
-    private static void accumulate(double[] acc, Tensor perBatch) {
-        for (int i = 0; i < acc.length; i++) acc[i] += perBatch.get(i);
-    }
-
-    private static double[] toDoubles(Tensor t) {
-        double[] d = new double[(int) t.numel()];
-        for (int i = 0; i < d.length; i++) d[i] = t.get(i);
-        return d;
+        Tensor nll = Ops.sub(Ops.sumPerBatch(gauss), logdet);
+        return Ops.add(nll, logq);
     }
 }

@@ -131,7 +131,7 @@ public final class SynthesizerTrn extends Module {
         }
         Tensor yMask = Commons.sequenceMask(yLengths, ty);
         int[][] path = Commons.pathIndex(durations, in.lengths(), yLengths, ty);
-        Tensor mP = Commons.expand(enc.m(), path), logsP = Commons.expand(enc.logs(), path);
+        Tensor mP = Ops.gatherTime(enc.m(), path), logsP = Ops.gatherTime(enc.logs(), path);
         Tensor eps = noise.normal("SynthesizerTrn.infer", mP.shape());
         Tensor zP = Ops.add(mP, Ops.scale(Ops.mul(eps, Ops.exp(logsP)), in.noiseScale()));
         Tensor z = flow.reverse(zP, yMask, g);

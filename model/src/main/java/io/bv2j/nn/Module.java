@@ -33,20 +33,35 @@ public abstract class Module {
         return module;
     }
 
-    /** Loads every parameter of this subtree from keys prefixed by `prefix` into `arena`. */
+    /** Loads every parameter of this subtree from keys prefixed by `prefix` into `arena`, for inference. */
     public final void load(StateDict sd, String prefix, Arena arena) {
+        load(sd, prefix, arena, false);
+    }
+
+    /**
+     * Loads for training: every parameter becomes a leaf that requires a gradient (weight-norm
+     * layers keep g and v as the parameters), gradients accumulating in `arena`.
+     */
+    public final void loadForTraining(StateDict sd, String prefix, Arena arena) {
+        load(sd, prefix, arena, true);
+    }
+
+    private void load(StateDict sd, String prefix, Arena arena, boolean training) {
         for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
-            e.getValue().load(sd, prefix + e.getKey(), arena);
+            e.getValue().load(sd, prefix + e.getKey(), arena, training);
         }
         for (Map.Entry<String, Module> e : children.entrySet()) {
-            e.getValue().load(sd, prefix + e.getKey() + ".", arena);
+            e.getValue().load(sd, prefix + e.getKey() + ".", arena, training);
         }
     }
 
-    /** Visits every (full name, tensor) of this subtree in registration order. */
+    /**
+     * Visits every stored tensor of this subtree by its state-dict name, in registration order
+     * (for a module loaded for training: the leaves an optimizer updates, weight_g/weight_v apart).
+     */
     public final void forEachParameter(String prefix, BiConsumer<String, Tensor> visitor) {
         for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
-            visitor.accept(prefix + e.getKey(), e.getValue().value());
+            e.getValue().visitLeaves(prefix + e.getKey(), visitor);
         }
         for (Map.Entry<String, Module> e : children.entrySet()) {
             e.getValue().forEachParameter(prefix + e.getKey() + ".", visitor);

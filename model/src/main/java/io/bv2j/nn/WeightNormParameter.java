@@ -1,32 +1,59 @@
 package io.bv2j.nn;
 
+import io.bv2j.tensor.Ops;
 import io.bv2j.tensor.Tensor;
 
 import java.lang.foreign.Arena;
+import java.util.Arrays;
+import java.util.function.BiConsumer;
 
 /**
  * A weight stored by torch's weight_norm as `<name>_g` and `<name>_v`: weight = g * v / ||v||
  * with the norm over every dim but 0 (for ConvTranspose1d, whose weight is [in, out, k], that is
- * per input channel). Folded once at load for inference; a checkpoint whose weight norm was
- * already removed may give the plain `<name>` instead.
+ * per input channel). For inference it is folded once at load (a checkpoint whose weight norm was
+ * already removed may give the plain `<name>`); for training g and v stay the parameters and the
+ * weight is a differentiable op recomputed at each use, so gradients land on g and v.
  */
 public final class WeightNormParameter extends Parameter {
+    private Tensor g, v;
+
     WeightNormParameter(int[] shape) {
         super(shape);
     }
 
     @Override
-    void load(StateDict sd, String key, Arena arena) {
-        if (sd.contains(key) && !sd.contains(key + "_v")) {
-            super.load(sd, key, arena);
+    void load(StateDict sd, String key, Arena arena, boolean training) {
+        if (!training && sd.contains(key) && !sd.contains(key + "_v")) {
+            super.load(sd, key, arena, false);
             return;
         }
         int[] gShape = new int[shape.length];
-        java.util.Arrays.fill(gShape, 1);
+        Arrays.fill(gShape, 1);
         gShape[0] = shape[0];
-        float[] g = sd.take(key + "_g", gShape);
-        float[] v = sd.take(key + "_v", shape);
-        value = Tensor.of(arena, fold(g, v, shape[0]), shape);
+        float[] gv = sd.take(key + "_g", gShape);
+        float[] vv = sd.take(key + "_v", shape);
+        if (training) {
+            g = Tensor.of(arena, gv, gShape).requireGrad(arena);
+            v = Tensor.of(arena, vv, shape).requireGrad(arena);
+            value = null;
+        } else {
+            value = Tensor.of(arena, fold(gv, vv, shape[0]), shape);
+        }
+    }
+
+    @Override
+    public Tensor value() {
+        return g != null ? Ops.weightNorm(g, v) : super.value();
+    }
+
+    @Override
+    void visitLeaves(String key, BiConsumer<String, Tensor> visitor) {
+        if (g == null) {
+            super.visitLeaves(key, visitor);
+            return;
+        }
+        visitor.accept(key + "_g", g);
+        visitor.accept(key + "_v", v);
     }
 
     /** weight[i, ...] = g[i] * v[i, ...] / ||v[i, ...]||, accumulated in double. */

@@ -1,5 +1,6 @@
 package io.bv2j.tensor;
 
+import io.bv2j.nativelib.BackwardKernels;
 import io.bv2j.nativelib.Kernels;
 
 import java.lang.foreign.Arena;
@@ -10,6 +11,8 @@ import java.util.Arrays;
 /**
  * Tensor operations. Each checks shapes in Java, allocates its result in the current
  * {@link Scope} and runs one native kernel; the kernel never sees a size that was not checked.
+ * While {@link Grad} records, each op also records how to differentiate it (the lambda passed to
+ * Grad.record, run later with recording off).
  */
 public final class Ops {
     private Ops() {
@@ -44,6 +47,26 @@ public final class Ops {
             Kernels.conv1d(x.segment(), w.segment(), seg(bias), y.segment(), b, cIn, t, cOut, tOut, k, stride,
                     padLeft, dilation, groups);
         }
+        final long to = tOut;
+        Grad.record(y, dy -> {
+            Tensor dx = null, dw = null, db = null;
+            if (x.requiresGrad()) {
+                dx = Tensor.zeros(x.shape());
+                if (to > 0 && b > 0) {
+                    BackwardKernels.conv1dInput(dy.segment(), w.segment(), dx.segment(), b, cIn, t, cOut, to, k, stride,
+                            padLeft, dilation, groups);
+                }
+            }
+            if (w.requiresGrad() || (bias != null && bias.requiresGrad())) {
+                dw = Tensor.zeros(w.shape());
+                db = bias == null ? null : Tensor.zeros(cOut);
+                if (to > 0 && b > 0) {
+                    BackwardKernels.conv1dWeight(x.segment(), dy.segment(), dw.segment(), seg(db), b, cIn, t, cOut, to,
+                            k, stride, padLeft, dilation, groups);
+                }
+            }
+            return new Tensor[]{dx, dw, db};
+        }, x, w, bias);
         return y;
     }
 
@@ -64,6 +87,26 @@ public final class Ops {
             Kernels.convTranspose1d(x.segment(), w.segment(), seg(bias), y.segment(), b, cIn, t, cOut, tOut, k,
                     stride, padding);
         }
+        final long to = tOut;
+        Grad.record(y, dy -> {
+            Tensor dx = null, dw = null, db = null;
+            if (x.requiresGrad()) {
+                dx = Tensor.zeros(x.shape());
+                if (to > 0 && b > 0) {
+                    BackwardKernels.convTranspose1dInput(dy.segment(), w.segment(), dx.segment(), b, cIn, t, cOut, to,
+                            k, stride, padding);
+                }
+            }
+            if (w.requiresGrad() || (bias != null && bias.requiresGrad())) {
+                dw = Tensor.zeros(w.shape());
+                db = bias == null ? null : Tensor.zeros(cOut);
+                if (to > 0 && b > 0) {
+                    BackwardKernels.convTranspose1dWeight(x.segment(), dy.segment(), dw.segment(), seg(db), b, cIn, t,
+                            cOut, to, k, stride, padding);
+                }
+            }
+            return new Tensor[]{dx, dw, db};
+        }, x, w, bias);
         return y;
     }
 
@@ -81,10 +124,31 @@ public final class Ops {
         if (h + 2 * ph < kh) hOut = 0;
         if (wd + 2 * pw < kw) wOut = 0;
         Tensor y = Tensor.zeros(b, cOut, hOut, wOut);
-        if (b > 0 && hOut > 0 && wOut > 0) {
+        boolean nonEmpty = b > 0 && hOut > 0 && wOut > 0;
+        if (nonEmpty) {
             Kernels.conv2d(x.segment(), w.segment(), seg(bias), y.segment(), b, cIn, h, wd, cOut, hOut, wOut, kh, kw,
                     sh, sw, ph, pw);
         }
+        final int ho = hOut, wo = wOut;
+        Grad.record(y, dy -> {
+            Tensor dx = null, dw = null, db = null;
+            if (x.requiresGrad()) {
+                dx = Tensor.zeros(x.shape());
+                if (nonEmpty) {
+                    BackwardKernels.conv2dInput(dy.segment(), w.segment(), dx.segment(), b, cIn, h, wd, cOut, ho, wo, kh,
+                            kw, sh, sw, ph, pw);
+                }
+            }
+            if (w.requiresGrad() || (bias != null && bias.requiresGrad())) {
+                dw = Tensor.zeros(w.shape());
+                db = bias == null ? null : Tensor.zeros(cOut);
+                if (nonEmpty) {
+                    BackwardKernels.conv2dWeight(x.segment(), dy.segment(), dw.segment(), seg(db), b, cIn, h, wd, cOut,
+                            ho, wo, kh, kw, sh, sw, ph, pw);
+                }
+            }
+            return new Tensor[]{dx, dw, db};
+        }, x, w, bias);
         return y;
     }
 
@@ -109,6 +173,17 @@ public final class Ops {
             Kernels.sgemmBatched(transA, transB, m, n, ka, 1f, a.segment(), a.dim(-1), (long) m * ka, b.segment(),
                     b.dim(-1), batchB == 1 ? 0 : (long) ka * n, 0f, y.segment(), n, (long) m * n, batchA);
         }
+        final boolean broadcastB = batchB == 1 && batchA > 1;
+        Grad.record(y, dy -> {
+            Tensor da = null, db = null;
+            if (a.requiresGrad()) da = transA ? matmul(b, dy, transB, true) : matmul(dy, b, false, !transB);
+            if (b.requiresGrad()) {
+                Tensor full = transB ? matmul(dy, a, true, transA) : matmul(a, dy, !transA, false);
+                db = broadcastB ? sumTo(full.reshape(-1, full.dim(-2), full.dim(-1)), new int[]{1, full.dim(-2),
+                        full.dim(-1)}).reshape(b.shape()) : full;
+            }
+            return new Tensor[]{da, db};
+        }, a, b);
         return y;
     }
 
@@ -130,6 +205,14 @@ public final class Ops {
             Kernels.layerNormChannels(x.segment(), gamma.segment(), beta.segment(), y.segment(), x.dim(0), c, x.dim(2),
                     eps);
         }
+        Grad.record(y, dy -> {
+            Tensor dx = Tensor.zeros(x.shape()), dg = Tensor.zeros(gamma.shape()), dbeta = Tensor.zeros(beta.shape());
+            if (x.numel() > 0) {
+                BackwardKernels.layerNormChannels(x.segment(), gamma.segment(), dy.segment(), dx.segment(), dg.segment(),
+                        dbeta.segment(), x.dim(0), c, x.dim(2), eps);
+            }
+            return new Tensor[]{dx, dg, dbeta};
+        }, x, gamma, beta);
         return y;
     }
 
@@ -193,6 +276,13 @@ public final class Ops {
     private static Tensor unary(int op, Tensor x, float p0, float p1) {
         Tensor y = Tensor.zeros(x.shape());
         if (x.numel() > 0) Kernels.unary(op, x.segment(), y.segment(), x.numel(), p0, p1);
+        Grad.record(y, dy -> {
+            Tensor dx = Tensor.zeros(x.shape());
+            if (x.numel() > 0) {
+                BackwardKernels.unary(op, x.segment(), y.segment(), dy.segment(), dx.segment(), x.numel(), p0, p1);
+            }
+            return new Tensor[]{dx};
+        }, x);
         return y;
     }
 
@@ -231,7 +321,63 @@ public final class Ops {
         Arena arena = Scope.arena();
         Kernels.binary(op, a.segment(), longs(arena, broadcastStrides(as, out)), b.segment(),
                 longs(arena, broadcastStrides(bs, out)), y.segment(), longs(arena, toLong(out)));
+        Grad.record(y, dy -> {
+            Tensor da = null, db = null;
+            switch (op) {
+                case Kernels.ADD -> {
+                    if (a.requiresGrad()) da = sumTo(dy, a.shape());
+                    if (b.requiresGrad()) db = sumTo(dy, b.shape());
+                }
+                case Kernels.SUB -> {
+                    if (a.requiresGrad()) da = sumTo(dy, a.shape());
+                    if (b.requiresGrad()) db = sumTo(scale(dy, -1f), b.shape());
+                }
+                case Kernels.MUL -> {
+                    if (a.requiresGrad()) da = sumTo(mul(dy, b), a.shape());
+                    if (b.requiresGrad()) db = sumTo(mul(dy, a), b.shape());
+                }
+                default -> {
+                    if (a.requiresGrad()) da = sumTo(div(dy, b), a.shape());
+                    if (b.requiresGrad()) db = sumTo(scale(div(mul(dy, y), b), -1f), b.shape());
+                }
+            }
+            return new Tensor[]{da, db};
+        }, a, b);
         return y;
+    }
+
+    /** dy summed down to `shape` (the gradient of a broadcast); dy itself when shapes agree. */
+    static Tensor sumTo(Tensor dy, int[] shape) {
+        if (Arrays.equals(dy.shape(), shape)) return dy;
+        if (dy.rank() > 4) throw new IllegalArgumentException("broadcast gradients support up to 4 dims");
+        int[] from = pad4(dy.shape()), to = pad4(shape);
+        Tensor y = Tensor.zeros(shape);
+        if (y.numel() == 0 || dy.numel() == 0) return y;
+        Arena arena = Scope.arena();
+        BackwardKernels.reduceSumTo(dy.segment(), longs(arena, toLong(from)), y.segment(), longs(arena, toLong(to)));
+        int[] full = dy.shape();
+        Grad.record(y, g -> new Tensor[]{add(Tensor.zeros(full), g)}, dy);
+        return y;
+    }
+
+    /** acc += g in place (gradient accumulation into a leaf's buffer). */
+    static void addInto(Tensor acc, Tensor g) {
+        if (!Arrays.equals(acc.shape(), g.shape())) {
+            throw new IllegalArgumentException("gradient " + Arrays.toString(g.shape()) + " for "
+                    + Arrays.toString(acc.shape()));
+        }
+        if (acc.numel() == 0) return;
+        Arena arena = Scope.arena();
+        int[] s4 = pad4(acc.shape());
+        MemorySegment strides = longs(arena, strides(s4));
+        Kernels.binary(Kernels.ADD, acc.segment(), strides, g.segment(), strides, acc.segment(), longs(arena, toLong(s4)));
+    }
+
+    /** A tensor of ones. */
+    public static Tensor ones(int... shape) {
+        Tensor t = Tensor.zeros(shape);
+        if (t.numel() > 0) Kernels.unary(Kernels.AFFINE, t.segment(), t.segment(), t.numel(), 0f, 1f);
+        return t;
     }
 
     // ---- layout: slices, transposes, flips, concatenation ---------------------------------
@@ -303,6 +449,16 @@ public final class Ops {
             }
             offset += chunk;
         }
+        final int dd = d;
+        Grad.record(y, dy -> {
+            Tensor[] g = new Tensor[parts.length];
+            int start = 0;
+            for (int i = 0; i < parts.length; i++) {
+                if (parts[i].requiresGrad()) g[i] = narrow(dy, dd, start, parts[i].dim(dd));
+                start += parts[i].dim(dd);
+            }
+            return g;
+        }, parts);
         return y;
     }
 
@@ -317,6 +473,13 @@ public final class Ops {
         Arena arena = Scope.arena();
         MemorySegment base = x.segment().asSlice(start * Float.BYTES);
         Kernels.copyStrided(base, longs(arena, st4), y.segment(), longs(arena, toLong(s4)));
+        Grad.record(y, dy -> {
+            Tensor dx = Tensor.zeros(x.shape());
+            Arena a = Scope.arena();
+            BackwardKernels.scatterAddStrided(dy.segment(), dx.segment().asSlice(start * Float.BYTES), longs(a, st4),
+                    longs(a, toLong(s4)));
+            return new Tensor[]{dx};
+        }, x);
         return y;
     }
 
@@ -334,6 +497,12 @@ public final class Ops {
         if (y.numel() == 0) return y;
         if (cond == null) {
             Kernels.wnGate(xIn.segment(), MemorySegment.NULL, 0, 0, 0, y.segment(), b, h2 / 2, t);
+            Grad.record(y, dy -> {
+                Tensor dx = Tensor.zeros(xIn.shape());
+                BackwardKernels.wnGate(xIn.segment(), MemorySegment.NULL, 0, 0, 0, dy.segment(), dx.segment(),
+                        MemorySegment.NULL, b, h2 / 2, t);
+                return new Tensor[]{dx};
+            }, xIn);
             return y;
         }
         requireRank("wn gate condition", cond, 3);
@@ -342,8 +511,16 @@ public final class Ops {
             throw new IllegalArgumentException("wn gate: condition " + Arrays.toString(cond.shape())
                     + " does not fit input " + Arrays.toString(xIn.shape()) + " at offset " + offset);
         }
-        MemorySegment g = cond.segment().asSlice((long) offset * tc * Float.BYTES);
+        long gOffset = (long) offset * tc * Float.BYTES;
+        MemorySegment g = cond.segment().asSlice(gOffset);
         Kernels.wnGate(xIn.segment(), g, (long) cc * tc, tc, tc == 1 ? 0 : 1, y.segment(), b, h2 / 2, t);
+        Grad.record(y, dy -> {
+            Tensor dx = Tensor.zeros(xIn.shape());
+            Tensor dc = cond.requiresGrad() ? Tensor.zeros(cond.shape()) : null;
+            BackwardKernels.wnGate(xIn.segment(), g, (long) cc * tc, tc, tc == 1 ? 0 : 1, dy.segment(), dx.segment(),
+                    dc == null ? MemorySegment.NULL : dc.segment().asSlice(gOffset), b, h2 / 2, t);
+            return new Tensor[]{dx, dc};
+        }, xIn, cond);
         return y;
     }
 
@@ -371,8 +548,17 @@ public final class Ops {
         Tensor y = Tensor.zeros(b, c, t);
         if (y.numel() == 0) return y;
         MemorySegment m = xMask == null ? MemorySegment.NULL : xMask.segment();
-        Kernels.relAttention(q.segment(), k.segment(), v.segment(), embK.segment(), embV.segment(), m, m,
-                fullMask == null ? MemorySegment.NULL : fullMask.segment(), y.segment(), b, heads, d, t, window);
+        MemorySegment full = fullMask == null ? MemorySegment.NULL : fullMask.segment();
+        Kernels.relAttention(q.segment(), k.segment(), v.segment(), embK.segment(), embV.segment(), m, m, full,
+                y.segment(), b, heads, d, t, window);
+        Grad.record(y, dy -> {
+            Tensor dq = Tensor.zeros(q.shape()), dk = Tensor.zeros(k.shape()), dv = Tensor.zeros(v.shape());
+            Tensor dek = Tensor.zeros(embK.shape()), dev = Tensor.zeros(embV.shape());
+            BackwardKernels.relAttention(q.segment(), k.segment(), v.segment(), embK.segment(), embV.segment(), m, m,
+                    full, dy.segment(), dq.segment(), dk.segment(), dv.segment(), dek.segment(), dev.segment(), b,
+                    heads, d, t, window);
+            return new Tensor[]{dq, dk, dv, dek, dev};
+        }, q, k, v, embK, embV);
         return y;
     }
 
@@ -391,6 +577,19 @@ public final class Ops {
             Kernels.rqSpline(x.segment(), h.segment(), y.segment(), lad.segment(), b, c, t, bins, tailBound,
                     paramScale, inverse);
         }
+        // y and log|det| get one node each; the kernel takes either upstream gradient as NULL.
+        for (int which = 0; which < 2; which++) {
+            final boolean isY = which == 0;
+            Grad.record(isY ? y : lad, g -> {
+                Tensor dx = Tensor.zeros(x.shape()), dh = Tensor.zeros(h.shape());
+                if (x.numel() > 0) {
+                    BackwardKernels.rqSpline(x.segment(), h.segment(), isY ? g.segment() : MemorySegment.NULL,
+                            isY ? MemorySegment.NULL : g.segment(), dx.segment(), dh.segment(), b, c, t, bins,
+                            tailBound, paramScale, inverse);
+                }
+                return new Tensor[]{dx, dh};
+            }, x, h);
+        }
         return new Tensor[]{y, lad};
     }
 
@@ -407,16 +606,155 @@ public final class Ops {
             Kernels.gruLast(x.segment(), wIh.segment(), wHh.segment(), bIh.segment(), bHh.segment(), y.segment(), b, t,
                     in, h);
         }
+        Grad.record(y, dy -> {
+            Tensor dx = Tensor.zeros(x.shape()), dwi = Tensor.zeros(wIh.shape()), dwh = Tensor.zeros(wHh.shape());
+            Tensor dbi = Tensor.zeros(bIh.shape()), dbh = Tensor.zeros(bHh.shape());
+            if (b > 0) {
+                BackwardKernels.gruLast(x.segment(), wIh.segment(), wHh.segment(), bIh.segment(), bHh.segment(),
+                        dy.segment(), dx.segment(), dwi.segment(), dwh.segment(), dbi.segment(), dbh.segment(), b, t,
+                        in, h);
+            }
+            return new Tensor[]{dx, dwi, dwh, dbi, dbh};
+        }, x, wIh, wHh, bIh, bHh);
         return y;
     }
 
-    // ---- reductions (small tensors; plain Java) ---------------------------------------------
+    // ---- gathers (index work in Java: sizes are small next to the convolutions) -------------
 
-    public static double sum(Tensor x) {
-        double s = 0;
-        long n = x.numel();
-        for (long i = 0; i < n; i++) s += x.get(i);
-        return s;
+    /** Rows of weight[N, D] picked by ids[B][T], channel-first: [B, D, T] (nn.Embedding). */
+    public static Tensor embedding(Tensor weight, int[][] ids, String what) {
+        requireRank("embedding weight", weight, 2);
+        int n = weight.dim(0), dim = weight.dim(1), b = ids.length, t = b == 0 ? 0 : ids[0].length;
+        Tensor y = Tensor.zeros(b, dim, t);
+        for (int i = 0; i < b; i++) {
+            if (ids[i].length != t) throw new IllegalArgumentException(what + ": ragged id rows");
+            for (int j = 0; j < t; j++) {
+                int id = ids[i][j];
+                if (id < 0 || id >= n) throw new io.bv2j.Bv2jException(what + " id " + id + " is outside [0, " + n + ")");
+                for (int c = 0; c < dim; c++) y.set(((long) i * dim + c) * t + j, weight.get((long) id * dim + c));
+            }
+        }
+        Grad.record(y, dy -> {
+            Tensor dw = Tensor.zeros(weight.shape());
+            for (int i = 0; i < b; i++) {
+                for (int j = 0; j < t; j++) {
+                    long row = (long) ids[i][j] * dim;
+                    for (int c = 0; c < dim; c++) {
+                        dw.set(row + c, dw.get(row + c) + dy.get(((long) i * dim + c) * t + j));
+                    }
+                }
+            }
+            return new Tensor[]{dw};
+        }, weight);
+        return y;
+    }
+
+    /** out[b, c, y] = x[b, c, index[b][y]], 0 where the index is -1: a hard alignment applied to frames. */
+    public static Tensor gatherTime(Tensor x, int[][] index) {
+        requireRank("gather input", x, 3);
+        int b = x.dim(0), c = x.dim(1), tx = x.dim(2), ty = index.length == 0 ? 0 : index[0].length;
+        if (index.length != b) throw new IllegalArgumentException("gather: " + index.length + " index rows for batch " + b);
+        for (int[] row : index) {
+            if (row.length != ty) throw new IllegalArgumentException("gather: ragged index rows");
+            for (int v : row) if (v < -1 || v >= tx) throw new IllegalArgumentException("gather: index " + v + " outside [-1, " + tx + ")");
+        }
+        Tensor y = Tensor.zeros(b, c, ty);
+        for (int i = 0; i < b; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                long src = ((long) i * c + ch) * tx, dst = ((long) i * c + ch) * ty;
+                for (int t = 0; t < ty; t++) if (index[i][t] >= 0) y.set(dst + t, x.get(src + index[i][t]));
+            }
+        }
+        Grad.record(y, dy -> {
+            Tensor dx = Tensor.zeros(x.shape());
+            for (int i = 0; i < b; i++) {
+                for (int ch = 0; ch < c; ch++) {
+                    long src = ((long) i * c + ch) * tx, dst = ((long) i * c + ch) * ty;
+                    for (int t = 0; t < ty; t++) {
+                        int xi = index[i][t];
+                        if (xi >= 0) dx.set(src + xi, dx.get(src + xi) + dy.get(dst + t));
+                    }
+                }
+            }
+            return new Tensor[]{dx};
+        }, x);
+        return y;
+    }
+
+    /** x[b, :, starts[b] : starts[b] + length] for each row b (commons.slice_segments). */
+    public static Tensor sliceSegments(Tensor x, int[] starts, int length) {
+        requireRank("slice input", x, 3);
+        int b = x.dim(0);
+        if (starts.length != b) throw new IllegalArgumentException("slice: " + starts.length + " starts for batch " + b);
+        Tensor[] rows = new Tensor[b];
+        for (int i = 0; i < b; i++) rows[i] = narrow(narrow(x, 0, i, 1), 2, starts[i], length);
+        return cat(0, rows);
+    }
+
+    /** torch's weight_norm: w = g * v / ||v|| with the norm over every dim but 0 (double accumulation). */
+    public static Tensor weightNorm(Tensor g, Tensor v) {
+        int rows = v.dim(0);
+        if (g.numel() != rows) throw new IllegalArgumentException("weight norm: g has " + g.numel() + " values for " + rows + " rows");
+        int per = (int) (v.numel() / Math.max(1, rows));
+        double[] norms = new double[rows];
+        Tensor w = Tensor.zeros(v.shape());
+        for (int i = 0; i < rows; i++) {
+            double sq = 0;
+            for (int j = 0; j < per; j++) {
+                double x = v.get((long) i * per + j);
+                sq += x * x;
+            }
+            norms[i] = Math.sqrt(sq);
+            double s = g.get(i) / norms[i];
+            for (int j = 0; j < per; j++) w.set((long) i * per + j, (float) (v.get((long) i * per + j) * s));
+        }
+        Grad.record(w, dw -> {
+            // dL/dg = (dw . v) / n;  dL/dv = (g / n) (dw - (dw . v / n^2) v)
+            Tensor dg = Tensor.zeros(g.shape()), dv = Tensor.zeros(v.shape());
+            for (int i = 0; i < rows; i++) {
+                double dot = 0;
+                for (int j = 0; j < per; j++) dot += (double) dw.get((long) i * per + j) * v.get((long) i * per + j);
+                double n = norms[i], gi = g.get(i);
+                dg.set(i, (float) (dot / n));
+                double proj = dot / (n * n);
+                for (int j = 0; j < per; j++) {
+                    long k = (long) i * per + j;
+                    dv.set(k, (float) (gi / n * (dw.get(k) - proj * v.get(k))));
+                }
+            }
+            return new Tensor[]{dg, dv};
+        }, g, v);
+        return w;
+    }
+
+    /** Inverted dropout with keep mask from uniform draws u (keep where u >= p), scaled by 1/(1-p). */
+    public static Tensor dropout(Tensor x, Tensor uniform, float p) {
+        if (!Arrays.equals(x.shape(), uniform.shape())) throw new IllegalArgumentException("dropout: draws must match the input");
+        Tensor mask = Tensor.zeros(x.shape());
+        float keep = 1f / (1f - p);
+        for (long i = 0; i < x.numel(); i++) mask.set(i, uniform.get(i) >= p ? keep : 0f);
+        return mul(x, mask);
+    }
+
+    // ---- reductions -------------------------------------------------------------------------
+
+    /** Sum over every dim but the first: x[B, ...] -> [B] (torch.sum(x, [1, 2]) on 3-d tensors). */
+    public static Tensor sumPerBatch(Tensor x) {
+        int b = x.dim(0);
+        int[] keep = x.shape();
+        java.util.Arrays.fill(keep, 1, keep.length, 1);
+        return sumTo(x, keep).reshape(b);
+    }
+
+    /** Sum of every element, as a one-element tensor [1]. */
+    public static Tensor sumAll(Tensor x) {
+        int[] one = new int[x.rank()];
+        java.util.Arrays.fill(one, 1);
+        return sumTo(x, one).reshape(1);
+    }
+
+    public static Tensor mean(Tensor x) {
+        return scale(sumAll(x), 1f / x.numel());
     }
 
     // ---- helpers ----------------------------------------------------------------------------

@@ -14,6 +14,13 @@ public final class Tensor {
     private static final long ALIGN = 64;
     private final MemorySegment data;
     private final int[] shape;
+    /** The recorded op that made this tensor (null for leaves and for anything made without recording). */
+    private Node node;
+    /** Leaves that want a gradient (parameters, inputs under test); results inherit it through their node. */
+    private boolean requiresGrad;
+    /** Accumulated gradient of a leaf, allocated in gradArena on first use. */
+    private Tensor grad;
+    private Arena gradArena;
 
     private Tensor(MemorySegment data, int[] shape) {
         this.data = data;
@@ -100,6 +107,57 @@ public final class Tensor {
         return data.asSlice(0, numel() * Float.BYTES).toArray(ValueLayout.JAVA_FLOAT);
     }
 
+    // ---- autograd ---------------------------------------------------------------------------
+
+    /** Marks this tensor as a leaf whose gradient accumulates in {@link #grad()} (allocated in arena). */
+    public Tensor requireGrad(Arena arena) {
+        this.requiresGrad = true;
+        this.gradArena = arena;
+        return this;
+    }
+
+    /** True for leaves marked by requireGrad and for results of recorded ops on them. */
+    public boolean requiresGrad() {
+        return requiresGrad || node != null;
+    }
+
+    /** The accumulated gradient of a leaf (null before the first backward reaches it). */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /** Forgets the accumulated gradient (the next backward starts from zero). */
+    public void zeroGrad() {
+        if (grad != null) grad.data.fill((byte) 0);
+    }
+
+    /** The same data cut off from the graph (torch.detach). */
+    public Tensor detach() {
+        return new Tensor(data, shape);
+    }
+
+    Node node() {
+        return node;
+    }
+
+    void setNode(Node n) {
+        this.node = n;
+    }
+
+    boolean isLeaf() {
+        return node == null;
+    }
+
+    boolean wantsGrad() {
+        return requiresGrad;
+    }
+
+    /** Adds g into this leaf's gradient buffer. */
+    void accumulateGrad(Tensor g) {
+        if (grad == null) grad = allocate(gradArena, shape);
+        Ops.addInto(grad, g);
+    }
+
     /** The same data under another shape with equal element count; one dim may be -1. */
     public Tensor reshape(int... newShape) {
         int[] s = newShape.clone();
@@ -117,7 +175,10 @@ public final class Tensor {
         if (numel(s) != numel()) {
             throw new IllegalArgumentException("reshape " + Arrays.toString(shape) + " -> " + Arrays.toString(newShape));
         }
-        return new Tensor(data, s);
+        Tensor view = new Tensor(data, s);
+        int[] old = shape;
+        Grad.record(view, dy -> new Tensor[]{dy.reshape(old)}, this);
+        return view;
     }
 
     /** A dense copy in the given arena (to move a result out of a scope). */
