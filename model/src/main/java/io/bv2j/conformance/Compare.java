@@ -48,18 +48,47 @@ public final class Compare {
     }
 
     /**
+     * A gradient: relative L2 error, where the reference norm is floored at
+     * {@link Tolerances#GRADIENT_FLOOR} times the largest reference gradient norm of the same
+     * backward pass (`scale`). Gradients that are analytically zero (e.g. a key bias under a
+     * softmax) are float noise in both implementations; relative to themselves they mean nothing.
+     */
+    public static Row gradient(String caseId, String name, float[] ours, float[] ref, double scale, double tolerance) {
+        if (ours.length != ref.length) return Row.failure(caseId, name, ours.length + " values but reference has " + ref.length);
+        double diff = 0, norm = 0, maxAbs = 0;
+        for (int i = 0; i < ref.length; i++) {
+            double d = (double) ours[i] - ref[i];
+            diff += d * d;
+            norm += (double) ref[i] * ref[i];
+            maxAbs = Math.max(maxAbs, Math.abs(d));
+        }
+        double denom = Math.max(Math.sqrt(norm), Tolerances.GRADIENT_FLOOR * scale);
+        double rel = denom == 0 ? Math.sqrt(diff) : Math.sqrt(diff) / denom;
+        if (Double.isNaN(diff)) rel = Double.NaN;
+        return new Row(caseId, name, rel, maxAbs, tolerance, false, null);
+    }
+
+    /** The L2 norm of a float array, in double. */
+    public static double norm(float[] v) {
+        double sq = 0;
+        for (float x : v) sq += (double) x * x;
+        return Math.sqrt(sq);
+    }
+
+    /**
      * A gradient the golden file keeps only as [L2 norm, sum]: the row's error is the larger of
      * |norm - ref| / ref and |sum - ref| / ref norm (a sum can be near zero, the norm cannot).
      */
     public static Row normAndSum(String caseId, String name, float[] ours, double refNorm, double refSum,
-                                 double tolerance) {
+                                 double scale0, double tolerance) {
         double sq = 0, sum = 0;
         for (float v : ours) {
             sq += (double) v * v;
             sum += v;
         }
         double norm = Math.sqrt(sq);
-        double scale = refNorm == 0 ? 1 : refNorm;
+        double scale = Math.max(refNorm, Tolerances.GRADIENT_FLOOR * scale0);
+        if (scale == 0) scale = 1;
         double err = Math.max(Math.abs(norm - refNorm), Math.abs(sum - refSum)) / scale;
         return new Row(caseId, name, err, Math.abs(norm - refNorm), tolerance, false, null);
     }

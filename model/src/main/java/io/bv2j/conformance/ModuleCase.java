@@ -84,36 +84,49 @@ public final class ModuleCase implements ConformanceCase {
             }
         }
         Grad.backward(loss);
+        Object normSum = golden.metaJson("grad_norm_sum");
+        double scale = largestGradient(golden, normSum);
         List<Row> rows = new ArrayList<>();
         for (String in : golden.names("grad_in/")) {
             Tensor leaf = golden.gradInputs().get(in);
             var ref = golden.raw("grad_in/" + in);
-            if (leaf == null || leaf.grad() == null) {
-                rows.add(leaf == null ? Row.failure(file(), "grad_in/" + in, "input not used")
-                        : Compare.floats(file(), "grad_in/" + in, new float[(int) ref.numel()], ref.toFloats(),
-                        Tolerances.GRADIENT, false));
+            if (leaf == null) {
+                rows.add(Row.failure(file(), "grad_in/" + in, "input not used"));
                 continue;
             }
-            rows.add(Compare.floats(file(), "grad_in/" + in, leaf.grad(), ref.toFloats(), ref.shape(), Tolerances.GRADIENT));
+            float[] grad = leaf.grad() == null ? new float[(int) ref.numel()] : leaf.grad().toArray();
+            rows.add(Compare.gradient(file(), "grad_in/" + in, grad, ref.toFloats(), scale, Tolerances.GRADIENT));
         }
-        Object normSum = golden.metaJson("grad_norm_sum");
         Module module = golden.trainableModule();
         if (module != null) {
-            module.forEachParameter("", (name, leaf) -> rows.add(parameterRow(golden, name, leaf, normSum)));
+            module.forEachParameter("", (name, leaf) -> rows.add(parameterRow(golden, name, leaf, normSum, scale)));
         }
         return rows;
     }
 
-    private Row parameterRow(GoldenFile golden, String name, Tensor leaf, Object normSum) {
+    /** The largest reference gradient norm of the file (inputs, full tensors and [norm, sum] pairs). */
+    private static double largestGradient(GoldenFile golden, Object normSum) {
+        double scale = 0;
+        for (String prefix : List.of("grad_in/", "grad/")) {
+            for (String n : golden.names(prefix)) scale = Math.max(scale, Compare.norm(golden.raw(prefix + n).toFloats()));
+        }
+        if (normSum instanceof Map<?, ?> m) {
+            for (Object v : m.values()) {
+                if (v instanceof List<?> pair) scale = Math.max(scale, ((Number) pair.get(0)).doubleValue());
+            }
+        }
+        return scale;
+    }
+
+    private Row parameterRow(GoldenFile golden, String name, Tensor leaf, Object normSum, double scale) {
         String key = "grad/" + name;
         float[] ours = leaf.grad() == null ? new float[(int) leaf.numel()] : leaf.grad().toArray();
         if (golden.has(key)) {
-            var ref = golden.raw(key);
-            return Compare.floats(file(), key, ours, ref.toFloats(), Tolerances.GRADIENT, false);
+            return Compare.gradient(file(), key, ours, golden.raw(key).toFloats(), scale, Tolerances.GRADIENT);
         }
         if (normSum instanceof Map<?, ?> m && m.get(key) instanceof List<?> pair) {
             return Compare.normAndSum(file(), key + " [norm,sum]", ours, ((Number) pair.get(0)).doubleValue(),
-                    ((Number) pair.get(1)).doubleValue(), Tolerances.GRADIENT);
+                    ((Number) pair.get(1)).doubleValue(), scale, Tolerances.GRADIENT);
         }
         return Row.failure(file(), key, "the golden file has no gradient for this parameter");
     }

@@ -11,6 +11,11 @@ public final class Tolerances {
     public static final double GRADIENT = 1e-3;
     public static final double LOSS = 1e-4;
     public static final double PARAMETER_AFTER_STEP = 1e-5;
+    /**
+     * Floor of a gradient's reference norm, relative to the largest gradient of the same backward
+     * pass: below it a gradient is rounding noise of an analytically-zero quantity.
+     */
+    public static final double GRADIENT_FLOOR = 1e-4;
 
     private Tolerances() {
     }

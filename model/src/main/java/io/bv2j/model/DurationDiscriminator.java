@@ -39,9 +39,11 @@ public final class DurationDiscriminator extends Module {
      * g [B, gin, 1] or null -> [prob_r, prob_hat], each [B, T, 1].
      */
     public List<Tensor> forward(Tensor x, Tensor mask, Tensor durR, Tensor durHat, Tensor g) {
+        // The reference detaches the encoder features and speaker: only durations carry gradients.
+        x = x.detach();
         if (g != null) {
             if (cond == null) throw new Bv2jException("DurationDiscriminator was built without gin_channels but got g");
-            x = Ops.add(x, cond.forward(g));
+            x = Ops.add(x, cond.forward(g.detach()));
         }
         x = norm1.forward(Ops.relu(conv1.forward(Ops.mul(x, mask))));
         x = norm2.forward(Ops.relu(conv2.forward(Ops.mul(x, mask))));

@@ -347,7 +347,7 @@ public final class Ops {
     }
 
     /** dy summed down to `shape` (the gradient of a broadcast); dy itself when shapes agree. */
-    static Tensor sumTo(Tensor dy, int[] shape) {
+    public static Tensor sumTo(Tensor dy, int[] shape) {
         if (Arrays.equals(dy.shape(), shape)) return dy;
         if (dy.rank() > 4) throw new IllegalArgumentException("broadcast gradients support up to 4 dims");
         int[] from = pad4(dy.shape()), to = pad4(shape);

@@ -1,0 +1,94 @@
+package io.bv2j.training;
+
+import io.bv2j.tensor.Tensor;
+
+import java.lang.foreign.Arena;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * torch.optim.AdamW (amsgrad off): decoupled weight decay p ← p − lr·wd·p, then Adam with bias
+ * correction. Parameters whose gradient is absent (never reached by backward) are skipped, as
+ * torch skips grad None. State lives in the optimizer's arena; arithmetic per element in double.
+ */
+public final class AdamW {
+    /** Per-parameter state, as torch's state_dict holds it. */
+    public static final class State {
+        final Tensor expAvg, expAvgSq;
+        long step;
+
+        State(Tensor expAvg, Tensor expAvgSq) {
+            this.expAvg = expAvg;
+            this.expAvgSq = expAvgSq;
+        }
+
+        public Tensor expAvg() {
+            return expAvg;
+        }
+
+        public Tensor expAvgSq() {
+            return expAvgSq;
+        }
+
+        public long step() {
+            return step;
+        }
+    }
+
+    private final Map<String, Tensor> params;
+    private final Map<String, State> state = new LinkedHashMap<>();
+    private final Arena arena;
+    private final double beta1, beta2, eps, weightDecay;
+    private double lr;
+
+    /** params by state-dict name (leaves that require gradients). */
+    public AdamW(Map<String, Tensor> params, double lr, double beta1, double beta2, double eps, double weightDecay,
+                 Arena arena) {
+        this.params = new LinkedHashMap<>(params);
+        this.lr = lr;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.arena = arena;
+    }
+
+    public double learningRate() {
+        return lr;
+    }
+
+    public void setLearningRate(double lr) {
+        this.lr = lr;
+    }
+
+    public Map<String, State> state() {
+        return state;
+    }
+
+    /** Clears every gradient (zero_grad). */
+    public void zeroGrad() {
+        for (Tensor p : params.values()) p.zeroGrad();
+    }
+
+    public void step() {
+        for (Map.Entry<String, Tensor> e : params.entrySet()) {
+            Tensor p = e.getValue(), g = p.grad();
+            if (g == null) continue;
+            State s = state.computeIfAbsent(e.getKey(),
+                    k -> new State(Tensor.allocate(arena, p.shape()), Tensor.allocate(arena, p.shape())));
+            s.step++;
+            double bc1 = 1 - Math.pow(beta1, s.step), bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, s.step));
+            double stepSize = lr / bc1, decay = 1 - lr * weightDecay;
+            long n = p.numel();
+            for (long i = 0; i < n; i++) {
+                double gi = g.get(i);
+                double m = beta1 * s.expAvg.get(i) + (1 - beta1) * gi;
+                double v = beta2 * s.expAvgSq.get(i) + (1 - beta2) * gi * gi;
+                s.expAvg.set(i, (float) m);
+                s.expAvgSq.set(i, (float) v);
+                double denom = Math.sqrt(v) / bc2Sqrt + eps;
+                p.set(i, (float) (p.get(i) * decay - stepSize * m / denom));
+            }
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package io.bv2j.training.conformance;
+
+import io.bv2j.audio.MelFilterbank;
+import io.bv2j.audio.Spectrogram;
+import io.bv2j.conformance.Compare;
+import io.bv2j.conformance.ConformanceCase;
+import io.bv2j.conformance.GoldenContext;
+import io.bv2j.conformance.GoldenFile;
+import io.bv2j.conformance.Row;
+import io.bv2j.conformance.Tolerances;
+import io.bv2j.io.ModelConfig;
+import io.bv2j.model.DeterministicFill;
+import io.bv2j.model.DurationDiscriminator;
+import io.bv2j.model.Hparams;
+import io.bv2j.model.MultiPeriodDiscriminator;
+import io.bv2j.model.ReplayNoise;
+import io.bv2j.model.SynthesizerTrn;
+import io.bv2j.nn.Module;
+import io.bv2j.nn.StateDict;
+import io.bv2j.synth.Checkpoints;
+import io.bv2j.tensor.Scope;
+import io.bv2j.tensor.Tensor;
+import io.bv2j.training.AdamW;
+import io.bv2j.training.GeneratorForward;
+import io.bv2j.training.TrainBatch;
+import io.bv2j.training.TrainStep;
+
+import java.lang.foreign.Arena;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * train_step.safetensors: one full training step from G_0, DUR_0 and the filled MPD, on the
+ * file's batch and recorded draws. Compares the forward, every loss, the gradients of each
+ * backward (generator, duration discriminator, MPD) and the parameters after the AdamW steps.
+ */
+public final class TrainStepCase implements ConformanceCase {
+    private static final String FILE = "train_step.safetensors";
+    private static final double WEIGHT_DECAY = 0.01;
+
+    @Override
+    public String group() {
+        return "train_step";
+    }
+
+    @Override
+    public String file() {
+        return FILE;
+    }
+
+    @Override
+    public List<Row> run(GoldenContext ctx, GoldenFile g) {
+        ModelConfig config = ctx.config();
+        Arena arena = Scope.arena();
+        SynthesizerTrn netG = Checkpoints.withStateDict(ctx.firstExisting("G_0.pth", "G_0.safetensors"), sd -> {
+            SynthesizerTrn net = new SynthesizerTrn(Hparams.of(config, sd.keys()));
+            net.loadForTraining(sd, "", arena);
+            sd.requireAllTaken();
+            return net;
+        });
+        int hidden = config.model().hiddenChannels();
+        int gin = config.model().nSpeakers() != 0 ? config.model().ginChannels() : 0;
+        DurationDiscriminator netDur = Checkpoints.withStateDict(ctx.firstExisting("DUR_0.pth"), sd -> {
+            DurationDiscriminator d = new DurationDiscriminator(hidden, hidden, 3, gin);
+            d.loadForTraining(sd, "", arena);
+            sd.requireAllTaken();
+            return d;
+        });
+        MultiPeriodDiscriminator netD = new MultiPeriodDiscriminator(config.model().useSpectralNorm());
+        StateDict filled = DeterministicFill.of(netD, "net_d.");
+        netD.loadForTraining(filled, "net_d.", arena);
+        filled.requireAllTaken();
+
+        ModelConfig.Train t = config.train();
+        AdamW optG = optimizer(netG, t, arena), optD = optimizer(netD, t, arena), optDur = optimizer(netDur, t, arena);
+        ModelConfig.Data d = config.data();
+        Spectrogram stft = new Spectrogram(d.filterLength(), d.hopLength(), d.winLength(), arena);
+        MelFilterbank mel = new MelFilterbank(d.samplingRate(), d.filterLength(), d.nMelChannels(), d.melFmin(),
+                d.melFmax(), arena);
+        TrainStep step = new TrainStep(netG, netD, netDur, optG, optD, optDur, config, stft, mel);
+
+        List<Row> rows = new ArrayList<>();
+        rows.add(Compare.floats(FILE, "mas_noise_scale", new float[]{(float) step.masNoiseScale(0)},
+                new float[]{(float) g.metaDouble("mas_noise_scale")}, Tolerances.LOSS, false));
+        ReplayNoise noise = g.noise();
+        TrainStep.Result r = step.run(batch(g), noise, 0, which -> rows.addAll(switch (which) {
+            case "dur_disc" -> gradients(g, netDur, "grad_dur_disc/net_dur_disc.", null);
+            case "d" -> gradients(g, netD, "grad_d/net_d.", "grad_d_norm_sum");
+            default -> gradients(g, netG, "grad_g/net_g.", null);
+        }));
+        if (noise.remaining() != 0) rows.add(Row.failure(FILE, "noise", noise.remaining() + " recorded draws unused"));
+        rows.addAll(forwardRows(g, r));
+        for (Map.Entry<String, Tensor> e : r.losses().entrySet()) {
+            String key = "loss/" + e.getKey();
+            if (!g.has(key)) continue;
+            rows.add(Compare.floats(FILE, key, e.getValue().toArray(), g.raw(key).toFloats(), Tolerances.LOSS, false));
+        }
+        for (String name : g.names("loss/")) {
+            if (!r.losses().containsKey(name)) rows.add(Row.failure(FILE, "loss/" + name, "not computed"));
+        }
+        rows.addAll(after(g, netG, "net_g."));
+        rows.addAll(after(g, netDur, "net_dur_disc."));
+        rows.addAll(afterNormSum(g, netD));
+        return rows;
+    }
+
+    private static AdamW optimizer(Module m, ModelConfig.Train t, Arena arena) {
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        m.forEachParameter("", params::put);
+        return new AdamW(params, t.learningRate(), t.betas().get(0), t.betas().get(1), t.eps(), WEIGHT_DECAY, arena);
+    }
+
+    private static TrainBatch batch(GoldenFile g) {
+        return new TrainBatch(g.intRows("in/x"), g.intRows("in/tone"), g.intRows("in/language"), g.ints("in/x_lengths"),
+                g.tensor("in/bert"), g.tensor("in/ja_bert"), g.tensor("in/spec"), g.ints("in/spec_lengths"),
+                g.tensor("in/y"), g.ints("in/y_lengths"), g.ints("in/sid"));
+    }
+
+    /** Every parameter gradient of one backward: full tensors, else the [norm, sum] pairs of `normSumKey`. */
+    private static List<Row> gradients(GoldenFile g, Module m, String prefix, String normSumKey) {
+        Object normSum = normSumKey == null ? null : g.metaJson(normSumKey);
+        Map<String, float[]> ours = new LinkedHashMap<>();
+        m.forEachParameter("", (name, leaf) -> ours.put(name,
+                leaf.grad() == null ? new float[(int) leaf.numel()] : leaf.grad().toArray()));
+        double scale = 0;
+        for (String n : ours.keySet()) {
+            if (g.has(prefix + n)) scale = Math.max(scale, Compare.norm(g.raw(prefix + n).toFloats()));
+            if (normSum instanceof Map<?, ?> map && map.get(prefix + n) instanceof List<?> pair) {
+                scale = Math.max(scale, ((Number) pair.get(0)).doubleValue());
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (Map.Entry<String, float[]> e : ours.entrySet()) {
+            String key = prefix + e.getKey();
+            if (g.has(key)) {
+                rows.add(Compare.gradient(FILE, key, e.getValue(), g.raw(key).toFloats(), scale, Tolerances.GRADIENT));
+            } else if (normSum instanceof Map<?, ?> map && map.get(key) instanceof List<?> pair) {
+                rows.add(Compare.normAndSum(FILE, key + " [norm,sum]", e.getValue(), ((Number) pair.get(0)).doubleValue(),
+                        ((Number) pair.get(1)).doubleValue(), scale, Tolerances.GRADIENT));
+            } else if (Compare.norm(e.getValue()) != 0) {
+                // The reference's gradient is None here (parameter unused); ours must be absent too.
+                rows.add(Row.failure(FILE, key, "has a gradient the reference does not have"));
+            }
+        }
+        return rows;
+    }
+
+    private static List<Row> forwardRows(GoldenFile g, TrainStep.Result r) {
+        GeneratorForward.Output f = r.forward();
+        Map<String, Tensor> ours = new LinkedHashMap<>();
+        ours.put("attn", f.attn());
+        ours.put("hidden_x", f.hiddenX());
+        ours.put("l_length", f.lLength());
+        ours.put("logs_p", f.logsP());
+        ours.put("logs_q", f.logsQ());
+        ours.put("logw", f.logw());
+        ours.put("logw_", f.logwHat());
+        ours.put("m_p", f.mP());
+        ours.put("m_q", f.mQ());
+        ours.put("x_mask", f.xMask());
+        ours.put("y", r.y());
+        ours.put("y_hat", f.yHat());
+        ours.put("y_hat_mel", r.yHatMel());
+        ours.put("y_mel", r.yMel());
+        ours.put("z", f.z());
+        ours.put("z_mask", f.zMask());
+        ours.put("z_p", f.zP());
+        List<Row> rows = new ArrayList<>();
+        for (String name : g.names("fwd/")) {
+            String key = "fwd/" + name;
+            if (name.equals("ids_slice")) {
+                long[] ids = new long[f.idsSlice().length];
+                for (int i = 0; i < ids.length; i++) ids[i] = f.idsSlice()[i];
+                rows.add(Compare.integers(FILE, key, ids, g.longs(key)));
+                continue;
+            }
+            Tensor t = ours.get(name);
+            if (t == null) {
+                rows.add(Row.failure(FILE, key, "not computed"));
+                continue;
+            }
+            var ref = g.raw(key);
+            Row row = Compare.floats(FILE, key, t, ref.toFloats(), ref.shape(), Tolerances.INFER);
+            rows.add(name.equals("attn") && row.message() == null
+                    ? new Row(FILE, key, row.relL2(), row.maxAbs(), 0, true, null) : row);
+        }
+        return rows;
+    }
+
+    private static List<Row> after(GoldenFile g, Module m, String prefix) {
+        List<Row> rows = new ArrayList<>();
+        m.forEachParameter("", (name, leaf) -> {
+            String key = "after/" + prefix + name;
+            rows.add(g.has(key)
+                    ? Compare.floats(FILE, key, leaf.toArray(), g.raw(key).toFloats(), Tolerances.PARAMETER_AFTER_STEP, false)
+                    : Row.failure(FILE, key, "missing from the golden file"));
+        });
+        return rows;
+    }
+
+    private static List<Row> afterNormSum(GoldenFile g, MultiPeriodDiscriminator netD) {
+        Object normSum = g.metaJson("after_net_d_norm_sum");
+        List<Row> rows = new ArrayList<>();
+        netD.forEachParameter("", (name, leaf) -> {
+            String key = "net_d." + name;
+            if (normSum instanceof Map<?, ?> map && map.get(key) instanceof List<?> pair) {
+                rows.add(Compare.normAndSum(FILE, "after/" + key + " [norm,sum]", leaf.toArray(),
+                        ((Number) pair.get(0)).doubleValue(), ((Number) pair.get(1)).doubleValue(), 0,
+                        Tolerances.PARAMETER_AFTER_STEP));
+            } else {
+                rows.add(Row.failure(FILE, "after/" + key, "missing from after_net_d_norm_sum"));
+            }
+        });
+        return rows;
+    }
+}
