@@ -68,6 +68,15 @@ public final class Compare {
         return new Row(caseId, name, rel, maxAbs, tolerance, false, null);
     }
 
+    /**
+     * A parameter the reference leaves without a gradient (None: not on the loss's path). Ours
+     * must be absent or exactly zero.
+     */
+    public static Row absentGradient(String caseId, String name, float[] ours) {
+        double n = ours == null ? 0 : norm(ours);
+        return new Row(caseId, name + " (none)", n, n, 0, true, null);
+    }
+
     /** The L2 norm of a float array, in double. */
     public static double norm(float[] v) {
         double sq = 0;

@@ -13,9 +13,16 @@ public final class Tolerances {
     public static final double PARAMETER_AFTER_STEP = 1e-5;
     /**
      * Floor of a gradient's reference norm, relative to the largest gradient of the same backward
-     * pass: below it a gradient is rounding noise of an analytically-zero quantity.
+     * pass, when measuring relative error: below it a gradient is float32 rounding noise of an
+     * analytically-zero quantity (e.g. a key bias under softmax: float32 leaves ~1e-8 of the
+     * largest gradient there, float64 ~1e-18) and its own norm means nothing.
      */
     public static final double GRADIENT_FLOOR = 1e-4;
+    /**
+     * A reference gradient below this fraction of the largest gradient of its backward is below
+     * float32 resolution (an analytically-zero gradient carrying float64 noise); see TrainStepCase.
+     */
+    public static final double FLOAT32_RESOLUTION = 1e-7;
 
     private Tolerances() {
     }

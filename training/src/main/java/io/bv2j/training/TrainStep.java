@@ -58,6 +58,17 @@ public final class TrainStep {
         return Math.max(m.masNoiseScaleInitial() - m.noiseScaleDelta() * globalStep, 0);
     }
 
+    /**
+     * The duration discriminator's [B, T, 1] output as B separate outputs: the reference passes the
+     * tensor where the losses expect a list, so they iterate over its batch rows and add one mean
+     * per row (the loss is B times the mean over the whole batch).
+     */
+    private static List<Tensor> batchRows(Tensor prob) {
+        List<Tensor> rows = new java.util.ArrayList<>();
+        for (int b = 0; b < prob.dim(0); b++) rows.add(Ops.narrow(prob, 0, b, 1));
+        return rows;
+    }
+
     public Result run(TrainBatch batch, Noise noise, long globalStep, Probe probe) {
         ModelConfig.Train train = config.train();
         int hop = config.data().hopLength(), segFrames = config.segmentFrames();
@@ -79,7 +90,7 @@ public final class TrainStep {
             if (netDur != null) {
                 List<Tensor> p = netDur.forward(f.hiddenX().detach(), f.xMask().detach(), f.logw().detach(),
                         f.logwHat().detach(), null);
-                Tensor lossDurDisc = Losses.discriminator(List.of(p.get(0)), List.of(p.get(1)));
+                Tensor lossDurDisc = Losses.discriminator(batchRows(p.get(0)), batchRows(p.get(1)));
                 losses.put("dur_disc", lossDurDisc);
                 optDur.zeroGrad();
                 Grad.backward(lossDurDisc);
@@ -106,7 +117,7 @@ public final class TrainStep {
             losses.put("gen", lossGen);
             if (netDur != null) {
                 List<Tensor> p = netDur.forward(f.hiddenX(), f.xMask(), f.logw(), f.logwHat(), null);
-                Tensor lossDurGen = Losses.generator(List.of(p.get(1)));
+                Tensor lossDurGen = Losses.generator(batchRows(p.get(1)));
                 losses.put("dur_gen", lossDurGen);
                 all = Ops.add(all, lossDurGen);
             }

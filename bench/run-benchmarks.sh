@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Reproduces the figures in BENCHMARKS.md on one machine, in one go: bv2j (decoder and full
+# synthesis), the PyTorch decoder baseline and ONNX Runtime on the same decoder, for each thread
+# count. Engines alternate within a round so that drift in machine load hits them alike.
+#
+# usage: bench/run-benchmarks.sh [CONFIG] [FRAMES] [REPS] [ROUNDS]
+# needs: JDK 25 (JAVA_HOME), /usr/bin/python3 with torch, the onnxruntime jar in ~/.m2, and
+#        `mvn -o install -DskipTests -pl native,java-bindings,model && mvn -o package -DskipTests -pl bench`
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SHARED=${BV2J_SHARED:-../shared}
+CONFIG=${1:-$SHARED/bench/default-44k-config.json}
+FRAMES=${2:-160}
+REPS=${3:-5}
+ROUNDS=${4:-1}
+JAVA=${JAVA_HOME:?set JAVA_HOME to a JDK 25}/bin/java
+ORT_JAR=$HOME/.m2/repository/com/microsoft/onnxruntime/onnxruntime/1.29.0/onnxruntime-1.29.0.jar
+ONNX=${TMPDIR:-/tmp}/bv2j-decoder-$FRAMES.onnx
+CP=bench/target/classes:$(cat bench/target/classpath.txt)
+RATE=$(/usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['data']['sampling_rate'])" "$CONFIG")
+
+if [ ! -f "$ONNX" ]; then
+  /usr/bin/python3 "$SHARED/bench/torch_decoder_baseline.py" "$CONFIG" --frames "$FRAMES" --threads 2 --reps 1 \
+    --export-onnx "$ONNX" > /dev/null
+fi
+
+load() { cut -d' ' -f1 /proc/loadavg; }
+for round in $(seq "$ROUNDS"); do
+  for threads in 2 1; do
+    echo "# round $round threads $threads load $(load)"
+    for part in decoder full; do
+      echo "bv2j $($JAVA --enable-native-access=ALL-UNNAMED -cp "$CP" io.bv2j.bench.BenchRunner --config "$CONFIG" \
+        --part $part --frames "$FRAMES" --threads $threads --reps "$REPS") load=$(load)"
+    done
+    echo "$(/usr/bin/python3 "$SHARED/bench/torch_decoder_baseline.py" "$CONFIG" --frames "$FRAMES" \
+      --threads $threads --reps "$REPS") load=$(load)"
+    echo "$($JAVA --enable-native-access=ALL-UNNAMED -cp "$ORT_JAR" "$SHARED/bench/OrtDecoderBench.java" "$ONNX" \
+      "$FRAMES" $threads "$REPS" "$RATE") load=$(load)"
+  done
+done
