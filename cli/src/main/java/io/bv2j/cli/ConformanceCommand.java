@@ -58,7 +58,6 @@ final class ConformanceCommand implements Callable<Integer> {
         }
         for (String a : report.absent()) out.println("absent: " + a + " (not in " + dir + ", not run)");
         for (String u : report.unhandled()) out.println("not reproduced by this build: " + u);
-        out.println("note: this build compares forward outputs only; gradients (grad_*) come with the training core");
         long failed = report.rows().stream().filter(r -> !r.pass()).count();
         out.printf("%d tensors compared, %d out of tolerance, %d files absent%n", report.rows().size(), failed,
                 report.absent().size());

@@ -28,10 +28,9 @@ public final class DurationDiscriminatorCase implements ConformanceCase {
 
     private static Map<String, Tensor> forward(GoldenContext ctx, GoldenFile g) {
         ModuleMetadata meta = ModuleMetadata.of(g).requireClass("models.DurationDiscriminator");
-        // p_dropout is not read: dropout is the identity in the eval-mode forward the file records
         int gin = meta.args().containsKey("gin_channels") ? meta.i("gin_channels") : 0;
         DurationDiscriminator d = ModuleCase.withParams(new DurationDiscriminator(meta.i("in_channels"),
-                meta.i("filter_channels"), meta.i("kernel_size"), gin), g);
+                meta.i("filter_channels"), meta.i("kernel_size"), meta.d("p_dropout"), gin), g);
         List<Tensor> probs = d.forward(g.tensor("in/x"), g.tensor("in/x_mask"), g.tensor("in/dur_r"),
                 g.tensor("in/dur_hat"), g.has("in/g") ? g.tensor("in/g") : null);
         return Map.of("prob_r", probs.get(0), "prob_hat", probs.get(1));

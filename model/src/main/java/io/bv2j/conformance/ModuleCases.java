@@ -52,14 +52,19 @@ public final class ModuleCases {
     }
 
     private static Map<String, Tensor> attention(GoldenContext c, GoldenFile g) {
-        Args a = Args.of(g);
+        ModuleMetadata a = ModuleMetadata.of(g);
+        if (a.args().containsKey("window_size") && a.i("window_size") != MultiHeadAttention.WINDOW) {
+            throw new Bv2jException(g.path().getFileName() + ": window_size is not the reference's " + MultiHeadAttention.WINDOW);
+        }
+        if (a.args().containsKey("heads_share") && !a.bool("heads_share")) {
+            throw new Bv2jException(g.path().getFileName() + ": heads_share=false is not part of the reference network");
+        }
         var mod = ModuleCase.withParams(new MultiHeadAttention(a.i("channels"), a.i("out_channels"), a.i("n_heads")), g);
-        a.requireWindow(MultiHeadAttention.WINDOW);
         return Map.of("out", mod.forwardWithMask(g.tensor("in/x"), g.tensor("in/attn_mask")));
     }
 
     private static Map<String, Tensor> convFlow(GoldenFile g, boolean reverse) {
-        Args a = Args.of(g);
+        ModuleMetadata a = ModuleMetadata.of(g);
         if (a.i("num_bins") != 10 || a.d("tail_bound") != 5.0) throw new Bv2jException("ConvFlow with other bins/tail bound is not part of the reference network");
         var mod = ModuleCase.withParams(new ConvFlow(a.i("in_channels"), a.i("filter_channels"), a.i("kernel_size"),
                 a.i("n_layers")), g);
@@ -70,14 +75,14 @@ public final class ModuleCases {
     }
 
     private static Map<String, Tensor> ddsConv(GoldenContext c, GoldenFile g) {
-        Args a = Args.of(g);
-        var mod = ModuleCase.withParams(new DDSConv(a.i("channels"), a.i("kernel_size"), a.i("n_layers")), g);
+        ModuleMetadata a = ModuleMetadata.of(g);
+        var mod = ModuleCase.withParams(new DDSConv(a.i("channels"), a.i("kernel_size"), a.i("n_layers"), 0), g);
         return Map.of("out", mod.forward(g.tensor("in/x"), g.tensor("in/x_mask"), null));
     }
 
     private static Map<String, Tensor> dp(GoldenContext c, GoldenFile g) {
         Hparams hp = c.hparams();
-        var mod = ModuleCase.withParams(new DurationPredictor(hp.hiddenChannels(), 256, 3, hp.ginChannels()), g);
+        var mod = ModuleCase.withParams(new DurationPredictor(hp.hiddenChannels(), 256, 3, 0.5, hp.ginChannels()), g);
         return Map.of("out", mod.forward(g.tensor("in/x"), g.tensor("in/x_mask"), g.tensor("in/g")));
     }
 
@@ -85,7 +90,7 @@ public final class ModuleCases {
         Hparams hp = c.hparams();
         CouplingBlock mod = ModuleCase.withParams(hp.useTransformerFlow()
                 ? CouplingBlock.transformer(hp.interChannels(), hp.hiddenChannels(), hp.filterChannels(), hp.nHeads(),
-                hp.nLayersTransFlow(), 5, hp.nFlowLayer(), hp.ginChannels())
+                hp.nLayersTransFlow(), 5, hp.pDropout(), hp.nFlowLayer(), hp.ginChannels())
                 : CouplingBlock.residual(hp.interChannels(), hp.hiddenChannels(), 5, 1, hp.nFlowLayer(), 4,
                 hp.ginChannels()), g);
         Tensor x = g.tensor("in/x"), mask = g.tensor("in/x_mask"), cond = g.tensor("in/g");
@@ -109,25 +114,25 @@ public final class ModuleCases {
     }
 
     private static Map<String, Tensor> referenceEncoder(GoldenContext c, GoldenFile g) {
-        Args a = Args.of(g);
+        ModuleMetadata a = ModuleMetadata.of(g);
         var mod = ModuleCase.withParams(new ReferenceEncoder(a.i("spec_channels"), a.i("gin_channels")), g);
         return Map.of("out", mod.forward(g.tensor("in/spec")));
     }
 
     private static Map<String, Tensor> resblock1(GoldenContext c, GoldenFile g) {
-        Args a = Args.of(g);
+        ModuleMetadata a = ModuleMetadata.of(g);
         var mod = ModuleCase.withParams(new ResBlock1(a.i("channels"), a.i("kernel_size"), a.ints("dilation")), g);
         return Map.of("out", mod.forward(g.tensor("in/x")));
     }
 
     private static Map<String, Tensor> resblock2(GoldenContext c, GoldenFile g) {
-        Args a = Args.of(g);
+        ModuleMetadata a = ModuleMetadata.of(g);
         var mod = ModuleCase.withParams(new ResBlock2(a.i("channels"), a.i("kernel_size"), a.ints("dilation")), g);
         return Map.of("out", mod.forward(g.tensor("in/x")));
     }
 
     private static Map<String, Tensor> residualCoupling(GoldenFile g, boolean reverse) {
-        Args a = Args.of(g);
+        ModuleMetadata a = ModuleMetadata.of(g);
         if (!a.bool("mean_only")) throw new Bv2jException("only mean_only coupling layers are part of the reference network");
         var mod = ModuleCase.withParams(new ResidualCouplingLayer(a.i("channels"), a.i("hidden_channels"),
                 a.i("kernel_size"), a.i("dilation_rate"), a.i("n_layers"), a.i("gin_channels")), g);
@@ -139,7 +144,7 @@ public final class ModuleCases {
 
     private static StochasticDurationPredictor sdp(GoldenContext c, GoldenFile g) {
         Hparams hp = c.hparams();
-        return ModuleCase.withParams(new StochasticDurationPredictor(hp.hiddenChannels(), 3, 4, hp.ginChannels()), g);
+        return ModuleCase.withParams(new StochasticDurationPredictor(hp.hiddenChannels(), 3, 0.5, 4, hp.ginChannels()), g);
     }
 
     private static Map<String, Tensor> sdpForward(GoldenContext c, GoldenFile g) {
@@ -162,60 +167,15 @@ public final class ModuleCases {
         Hparams hp = c.hparams();
         int gin = hp.useSpkConditionedEncoder() ? hp.ginChannels() : 0;
         var mod = ModuleCase.withParams(new Encoder(hp.hiddenChannels(), hp.filterChannels(), hp.nHeads(),
-                hp.nLayers(), hp.kernelSize(), gin), g);
+                hp.nLayers(), hp.kernelSize(), hp.pDropout(), gin), g);
         Tensor mask = g.tensor("in/x_mask");
         return Map.of("out", mod.forward(io.bv2j.tensor.Ops.mul(g.tensor("in/x"), mask), mask, g.tensor("in/g")));
     }
 
     private static Map<String, Tensor> wn(GoldenContext c, GoldenFile g) {
-        Args a = Args.of(g);
+        ModuleMetadata a = ModuleMetadata.of(g);
         var mod = ModuleCase.withParams(new WN(a.i("hidden_channels"), a.i("kernel_size"), a.i("dilation_rate"),
                 a.i("n_layers"), a.i("gin_channels")), g);
         return Map.of("out", mod.forward(g.tensor("in/x"), g.tensor("in/x_mask"), g.tensor("in/g")));
-    }
-
-    /** The constructor arguments in metadata `module.args`. */
-    private record Args(Map<?, ?> args, String file) {
-        static Args of(GoldenFile g) {
-            Object module = g.metaJson("module");
-            if (!(module instanceof Map<?, ?> m) || !(m.get("args") instanceof Map<?, ?> args)) {
-                throw new Bv2jException(g.path().getFileName() + ": metadata 'module' has no args");
-            }
-            return new Args(args, g.path().getFileName().toString());
-        }
-
-        private Object get(String key) {
-            Object v = args.get(key);
-            if (v == null) throw new Bv2jException(file + ": module argument '" + key + "' is missing");
-            return v;
-        }
-
-        int i(String key) {
-            return ((Number) get(key)).intValue();
-        }
-
-        double d(String key) {
-            return ((Number) get(key)).doubleValue();
-        }
-
-        boolean bool(String key) {
-            return (Boolean) get(key);
-        }
-
-        int[] ints(String key) {
-            List<?> l = (List<?>) get(key);
-            int[] r = new int[l.size()];
-            for (int k = 0; k < r.length; k++) r[k] = ((Number) l.get(k)).intValue();
-            return r;
-        }
-
-        void requireWindow(int window) {
-            Object w = args.get("window_size");
-            if (w != null && ((Number) w).intValue() != window) {
-                throw new Bv2jException(file + ": window_size " + w + " is not the reference's " + window);
-            }
-            Object share = args.get("heads_share");
-            if (share != null && !(Boolean) share) throw new Bv2jException(file + ": heads_share=false is not supported");
-        }
     }
 }

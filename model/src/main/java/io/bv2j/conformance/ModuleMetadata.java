@@ -33,6 +33,17 @@ record ModuleMetadata(String file, String className, Map<String, Object> args, S
         return Json.bool(get(key), file + " module.args." + key);
     }
 
+    double d(String key) {
+        return Json.num(get(key), file + " module.args." + key);
+    }
+
+    int[] ints(String key) {
+        var list = Json.arr(get(key), file + " module.args." + key);
+        int[] r = new int[list.size()];
+        for (int k = 0; k < r.length; k++) r[k] = Json.int32(list.get(k), file + " module.args." + key + "[" + k + "]");
+        return r;
+    }
+
     /**
      * The state-dict prefix of deterministically filled parameters: module.path plus a dot,
      * which metadata `params` must name too (so a file filled under other names is refused).

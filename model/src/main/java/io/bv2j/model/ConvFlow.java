@@ -18,7 +18,7 @@ public final class ConvFlow extends Module implements Flow {
         half = inChannels / 2;
         paramScale = (float) Math.sqrt(filter);
         pre = child("pre", Conv1d.of(half, filter, 1).build());
-        convs = child("convs", new DDSConv(filter, kernel, layers));
+        convs = child("convs", new DDSConv(filter, kernel, layers, 0));
         proj = child("proj", Conv1d.of(filter, half * (BINS * 3 - 1), 1).build());
     }
 

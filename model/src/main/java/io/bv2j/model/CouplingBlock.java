@@ -22,9 +22,9 @@ public final class CouplingBlock extends Module {
     }
 
     public static CouplingBlock transformer(int channels, int hidden, int filter, int heads, int layers, int kernel,
-                                            int nFlows, int ginChannels) {
+                                            double pDropout, int nFlows, int ginChannels) {
         return new CouplingBlock(nFlows, i -> new TransformerCouplingLayer(channels, hidden, kernel, layers, heads,
-                filter, ginChannels));
+                filter, pDropout, ginChannels));
     }
 
     public static CouplingBlock residual(int channels, int hidden, int kernel, int dilationRate, int layers,

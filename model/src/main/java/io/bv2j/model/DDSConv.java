@@ -13,8 +13,10 @@ import java.util.List;
 public final class DDSConv extends Module {
     private final List<Conv1d> convsSep = new ArrayList<>(), convs1x1 = new ArrayList<>();
     private final List<LayerNorm> norms1 = new ArrayList<>(), norms2 = new ArrayList<>();
+    private final double pDropout;
 
-    public DDSConv(int channels, int kernel, int layers) {
+    public DDSConv(int channels, int kernel, int layers, double pDropout) {
+        this.pDropout = pDropout;
         for (int i = 0; i < layers; i++) {
             int dilation = (int) Math.pow(kernel, i);
             int padding = (kernel * dilation - dilation) / 2;
@@ -32,7 +34,7 @@ public final class DDSConv extends Module {
         for (int i = 0; i < convsSep.size(); i++) {
             Tensor y = convsSep.get(i).forward(Ops.mul(x, mask));
             y = Ops.gelu(norms1.get(i).forward(y));
-            y = Ops.gelu(norms2.get(i).forward(convs1x1.get(i).forward(y)));
+            y = Dropout.apply(Ops.gelu(norms2.get(i).forward(convs1x1.get(i).forward(y))), pDropout);
             x = Ops.add(x, y);
         }
         return Ops.mul(x, mask);

@@ -12,15 +12,18 @@ import java.util.List;
 
 /**
  * models.DurationDiscriminator (VITS2): scores log durations against the text encoding, once for
- * each of two duration tensors sharing the encoding. Dropout is the identity (eval mode, as
- * the golden data runs it).
+ * each of two duration tensors sharing the encoding. Dropout applies only while a training loop
+ * turns it on (see {@link Dropout}).
  */
 public final class DurationDiscriminator extends Module {
     private final Conv1d conv1, conv2, durProj, preOutConv1, preOutConv2, cond;
     private final LayerNorm norm1, norm2, preOutNorm1, preOutNorm2;
     private final Linear outputLayer;
 
-    public DurationDiscriminator(int in, int filter, int kernel, int ginChannels) {
+    private final double pDropout;
+
+    public DurationDiscriminator(int in, int filter, int kernel, double pDropout, int ginChannels) {
+        this.pDropout = pDropout;
         conv1 = child("conv_1", Conv1d.of(in, filter, kernel).padding(kernel / 2).build());
         norm1 = child("norm_1", new LayerNorm(filter));
         conv2 = child("conv_2", Conv1d.of(filter, filter, kernel).padding(kernel / 2).build());
@@ -45,16 +48,16 @@ public final class DurationDiscriminator extends Module {
             if (cond == null) throw new Bv2jException("DurationDiscriminator was built without gin_channels but got g");
             x = Ops.add(x, cond.forward(g.detach()));
         }
-        x = norm1.forward(Ops.relu(conv1.forward(Ops.mul(x, mask))));
-        x = norm2.forward(Ops.relu(conv2.forward(Ops.mul(x, mask))));
+        x = Dropout.apply(norm1.forward(Ops.relu(conv1.forward(Ops.mul(x, mask)))), pDropout);
+        x = Dropout.apply(norm2.forward(Ops.relu(conv2.forward(Ops.mul(x, mask)))), pDropout);
         return List.of(probability(x, mask, durR), probability(x, mask, durHat));
     }
 
     /** forward_probability: x[B, filter, T], dur[B, 1, T] -> [B, T, 1]. */
     private Tensor probability(Tensor x, Tensor mask, Tensor dur) {
         Tensor h = Ops.cat(1, x, durProj.forward(dur)); // [B, 2·filter, T]
-        h = preOutNorm1.forward(Ops.relu(preOutConv1.forward(Ops.mul(h, mask))));
-        h = preOutNorm2.forward(Ops.relu(preOutConv2.forward(Ops.mul(h, mask))));
+        h = Dropout.apply(preOutNorm1.forward(Ops.relu(preOutConv1.forward(Ops.mul(h, mask)))), pDropout);
+        h = Dropout.apply(preOutNorm2.forward(Ops.relu(preOutConv2.forward(Ops.mul(h, mask)))), pDropout);
         h = Ops.transpose(Ops.mul(h, mask), 1, 2); // [B, T, filter]
         return Ops.sigmoid(outputLayer.forward(h));
     }

@@ -10,8 +10,10 @@ import io.bv2j.tensor.Tensor;
 public final class DurationPredictor extends Module {
     private final Conv1d conv1, conv2, proj, cond;
     private final LayerNorm norm1, norm2;
+    private final double pDropout;
 
-    public DurationPredictor(int in, int filter, int kernel, int ginChannels) {
+    public DurationPredictor(int in, int filter, int kernel, double pDropout, int ginChannels) {
+        this.pDropout = pDropout;
         conv1 = child("conv_1", Conv1d.of(in, filter, kernel).padding(kernel / 2).build());
         norm1 = child("norm_1", new LayerNorm(filter));
         conv2 = child("conv_2", Conv1d.of(filter, filter, kernel).padding(kernel / 2).build());
@@ -25,8 +27,8 @@ public final class DurationPredictor extends Module {
         // The reference trains the duration predictor on detached encoder features and speaker.
         x = x.detach();
         if (g != null && cond != null) x = Ops.add(x, cond.forward(g.detach()));
-        x = norm1.forward(Ops.relu(conv1.forward(Ops.mul(x, mask))));
-        x = norm2.forward(Ops.relu(conv2.forward(Ops.mul(x, mask))));
+        x = Dropout.apply(norm1.forward(Ops.relu(conv1.forward(Ops.mul(x, mask)))), pDropout);
+        x = Dropout.apply(norm2.forward(Ops.relu(conv2.forward(Ops.mul(x, mask)))), pDropout);
         return Ops.mul(proj.forward(Ops.mul(x, mask)), mask);
     }
 }

@@ -20,8 +20,10 @@ public final class Encoder extends Module {
     private final List<LayerNorm> norms1 = new ArrayList<>(), norms2 = new ArrayList<>();
     private final List<FFN> ffnLayers = new ArrayList<>();
     private final Linear spkEmbLinear;
+    private final double pDropout;
 
-    public Encoder(int hidden, int filter, int heads, int layers, int kernel, int ginChannels) {
+    public Encoder(int hidden, int filter, int heads, int layers, int kernel, double pDropout, int ginChannels) {
+        this.pDropout = pDropout;
         if (ginChannels > 0 && layers <= COND_LAYER) {
             throw new Bv2jException("an encoder with speaker conditioning needs more than " + COND_LAYER
                     + " layers, got " + layers);
@@ -30,7 +32,7 @@ public final class Encoder extends Module {
             attnLayers.add(child("attn_layers." + i, new MultiHeadAttention(hidden, hidden, heads)));
         }
         for (int i = 0; i < layers; i++) norms1.add(child("norm_layers_1." + i, new LayerNorm(hidden)));
-        for (int i = 0; i < layers; i++) ffnLayers.add(child("ffn_layers." + i, new FFN(hidden, hidden, filter, kernel)));
+        for (int i = 0; i < layers; i++) ffnLayers.add(child("ffn_layers." + i, new FFN(hidden, hidden, filter, kernel, pDropout)));
         for (int i = 0; i < layers; i++) norms2.add(child("norm_layers_2." + i, new LayerNorm(hidden)));
         spkEmbLinear = ginChannels > 0 ? child("spk_emb_linear", new Linear(ginChannels, hidden)) : null;
     }
@@ -42,9 +44,9 @@ public final class Encoder extends Module {
             if (i == COND_LAYER && g != null && spkEmbLinear != null) {
                 x = Ops.mul(Ops.add(x, spkEmbLinear.forwardChannels(g)), mask);
             }
-            Tensor y = attnLayers.get(i).forward(x, mask);
+            Tensor y = Dropout.apply(attnLayers.get(i).forward(x, mask), pDropout);
             x = norms1.get(i).forward(Ops.add(x, y));
-            y = ffnLayers.get(i).forward(x, mask);
+            y = Dropout.apply(ffnLayers.get(i).forward(x, mask), pDropout);
             x = norms2.get(i).forward(Ops.add(x, y));
         }
         return Ops.mul(x, mask);

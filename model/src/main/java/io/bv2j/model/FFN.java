@@ -9,8 +9,10 @@ import io.bv2j.tensor.Tensor;
 public final class FFN extends Module {
     private final Conv1d conv1, conv2;
     private final int padLeft, padRight;
+    private final double pDropout;
 
-    public FFN(int in, int out, int filter, int kernel) {
+    public FFN(int in, int out, int filter, int kernel, double pDropout) {
+        this.pDropout = pDropout;
         conv1 = child("conv_1", Conv1d.of(in, filter, kernel).build());
         conv2 = child("conv_2", Conv1d.of(filter, out, kernel).build());
         padLeft = (kernel - 1) / 2;
@@ -18,7 +20,7 @@ public final class FFN extends Module {
     }
 
     public Tensor forward(Tensor x, Tensor mask) {
-        Tensor h = Ops.relu(conv1.forward(Ops.mul(x, mask), padLeft, padRight));
+        Tensor h = Dropout.apply(Ops.relu(conv1.forward(Ops.mul(x, mask), padLeft, padRight)), pDropout);
         h = conv2.forward(Ops.mul(h, mask), padLeft, padRight);
         return Ops.mul(h, mask);
     }

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  */
 public record Hparams(
         int specChannels, int segmentFrames, int interChannels, int hiddenChannels, int filterChannels,
-        int nHeads, int nLayers, int kernelSize, String resblock, int[] resblockKernelSizes,
+        int nHeads, int nLayers, int kernelSize, double pDropout, String resblock, int[] resblockKernelSizes,
         int[][] resblockDilationSizes, int[] upsampleRates, int upsampleInitialChannel, int[] upsampleKernelSizes,
         int nSpeakers, int ginChannels, boolean useSdp, int nFlowLayer, int nLayersTransFlow,
         boolean useTransformerFlow, boolean useSpkConditionedEncoder) {
@@ -61,7 +61,7 @@ public record Hparams(
         }
         int spec = m.useMelPosteriorEncoder() ? MEL_POSTERIOR_CHANNELS : config.specChannels();
         return new Hparams(spec, config.segmentFrames(), m.interChannels(), m.hiddenChannels(), m.filterChannels(),
-                m.nHeads(), m.nLayers(), m.kernelSize(), m.resblock(), ints(m.resblockKernelSizes()),
+                m.nHeads(), m.nLayers(), m.kernelSize(), m.pDropout(), m.resblock(), ints(m.resblockKernelSizes()),
                 m.resblockDilationSizes().stream().map(Hparams::ints).toArray(int[][]::new), ints(m.upsampleRates()),
                 m.upsampleInitialChannel(), ints(m.upsampleKernelSizes()), m.nSpeakers(), m.ginChannels(), m.useSdp(),
                 m.nFlowLayer(), transFlowLayers, m.useTransformerFlow(), m.useSpkConditionedEncoder());

@@ -15,7 +15,7 @@ public final class StochasticDurationPredictor extends Module {
     private final DDSConv convs, postConvs;
     private final List<Flow> flows = new ArrayList<>(), postFlows = new ArrayList<>();
 
-    public StochasticDurationPredictor(int in, int kernel, int nFlows, int ginChannels) {
+    public StochasticDurationPredictor(int in, int kernel, double pDropout, int nFlows, int ginChannels) {
         int filter = in; // the reference overrides filter_channels with in_channels
         flows.add(child("flows.0", new ElementwiseAffine(2)));
         for (int i = 0; i < nFlows; i++) {
@@ -24,7 +24,7 @@ public final class StochasticDurationPredictor extends Module {
         }
         postPre = child("post_pre", Conv1d.of(1, filter, 1).build());
         postProj = child("post_proj", Conv1d.of(filter, filter, 1).build());
-        postConvs = child("post_convs", new DDSConv(filter, kernel, 3));
+        postConvs = child("post_convs", new DDSConv(filter, kernel, 3, pDropout));
         postFlows.add(child("post_flows.0", new ElementwiseAffine(2)));
         for (int i = 0; i < 4; i++) {
             postFlows.add(child("post_flows." + (2 * i + 1), new ConvFlow(2, filter, kernel, 3)));
@@ -32,7 +32,7 @@ public final class StochasticDurationPredictor extends Module {
         }
         pre = child("pre", Conv1d.of(in, filter, 1).build());
         proj = child("proj", Conv1d.of(filter, filter, 1).build());
-        convs = child("convs", new DDSConv(filter, kernel, 3));
+        convs = child("convs", new DDSConv(filter, kernel, 3, pDropout));
         cond = ginChannels != 0 ? child("cond", Conv1d.of(ginChannels, filter, 1).build()) : null;
     }
 

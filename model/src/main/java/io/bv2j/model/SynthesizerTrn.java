@@ -28,7 +28,7 @@ public final class SynthesizerTrn extends Module {
         int encGin = hp.useSpkConditionedEncoder() && gin > 0 ? gin : 0;
         encP = child("enc_p", new TextEncoder(Hparams.N_SYMBOLS, Hparams.N_TONES, Hparams.N_LANGUAGES,
                 hp.interChannels(), hp.hiddenChannels(), hp.filterChannels(), hp.nHeads(), hp.nLayers(),
-                hp.kernelSize(), encGin));
+                hp.kernelSize(), hp.pDropout(), encGin));
         dec = child("dec", new Generator(hp.interChannels(), hp.resblock(), hp.resblockKernelSizes(),
                 hp.resblockDilationSizes(), hp.upsampleRates(), hp.upsampleInitialChannel(),
                 hp.upsampleKernelSizes(), gin));
@@ -36,11 +36,11 @@ public final class SynthesizerTrn extends Module {
                 16, gin));
         flow = child("flow", hp.useTransformerFlow()
                 ? CouplingBlock.transformer(hp.interChannels(), hp.hiddenChannels(), hp.filterChannels(), hp.nHeads(),
-                hp.nLayersTransFlow(), 5, hp.nFlowLayer(), gin)
+                hp.nLayersTransFlow(), 5, hp.pDropout(), hp.nFlowLayer(), gin)
                 // The reference passes n_flow_layer as the WN depth here; the number of flows stays 4.
                 : CouplingBlock.residual(hp.interChannels(), hp.hiddenChannels(), 5, 1, hp.nFlowLayer(), 4, gin));
-        sdp = child("sdp", new StochasticDurationPredictor(hp.hiddenChannels(), 3, 4, gin));
-        dp = child("dp", new DurationPredictor(hp.hiddenChannels(), 256, 3, gin));
+        sdp = child("sdp", new StochasticDurationPredictor(hp.hiddenChannels(), 3, 0.5, 4, gin));
+        dp = child("dp", new DurationPredictor(hp.hiddenChannels(), 256, 3, 0.5, gin));
         if (hp.nSpeakers() > 1) {
             embG = child("emb_g", new Embedding(hp.nSpeakers(), gin, "speaker"));
             refEnc = null;

@@ -15,7 +15,7 @@ public final class TextEncoder extends Module {
     private final int hidden, outChannels;
 
     public TextEncoder(int nVocab, int nTones, int nLanguages, int outChannels, int hidden, int filter, int heads,
-                       int layers, int kernel, int ginChannels) {
+                       int layers, int kernel, double pDropout, int ginChannels) {
         this.hidden = hidden;
         this.outChannels = outChannels;
         emb = child("emb", new Embedding(nVocab, hidden, "symbol"));
@@ -23,7 +23,7 @@ public final class TextEncoder extends Module {
         languageEmb = child("language_emb", new Embedding(nLanguages, hidden, "language"));
         bertProj = child("bert_proj", Conv1d.of(BERT_DIM, hidden, 1).build());
         jaBertProj = child("ja_bert_proj", Conv1d.of(JA_BERT_DIM, hidden, 1).build());
-        encoder = child("encoder", new Encoder(hidden, filter, heads, layers, kernel, ginChannels));
+        encoder = child("encoder", new Encoder(hidden, filter, heads, layers, kernel, pDropout, ginChannels));
         proj = child("proj", Conv1d.of(hidden, outChannels * 2, 1).build());
     }
 

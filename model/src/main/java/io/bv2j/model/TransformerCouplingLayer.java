@@ -7,9 +7,9 @@ public final class TransformerCouplingLayer extends CouplingLayer {
     private final Encoder enc;
 
     public TransformerCouplingLayer(int channels, int hidden, int kernel, int layers, int heads, int filter,
-                                    int ginChannels) {
+                                    double pDropout, int ginChannels) {
         super(channels, hidden);
-        enc = child("enc", new Encoder(hidden, filter, heads, layers, kernel, ginChannels));
+        enc = child("enc", new Encoder(hidden, filter, heads, layers, kernel, pDropout, ginChannels));
         registerPost();
     }
 

@@ -63,7 +63,7 @@ public final class TrainStepCase implements ConformanceCase {
         int hidden = config.model().hiddenChannels();
         int gin = config.model().nSpeakers() != 0 ? config.model().ginChannels() : 0;
         DurationDiscriminator netDur = Checkpoints.withStateDict(ctx.firstExisting("DUR_0.pth"), sd -> {
-            DurationDiscriminator d = new DurationDiscriminator(hidden, hidden, 3, gin);
+            DurationDiscriminator d = new DurationDiscriminator(hidden, hidden, 3, 0.1, gin);
             d.loadForTraining(sd, "", arena);
             sd.requireAllTaken();
             return d;
