@@ -25,16 +25,37 @@ if [ ! -f "$ONNX" ]; then
 fi
 
 load() { cut -d' ' -f1 /proc/loadavg; }
+# On a shared machine, start each engine only after 5 s in which nothing else was runnable
+# (gives up after 10 minutes and runs anyway; the load printed beside each line tells).
+quiet() {
+  for _ in $(seq 120); do
+    local busy=0
+    for _ in 1 2 3 4 5; do
+      [ "$(awk '{split($4, a, "/"); print a[1]}' /proc/loadavg)" -gt 1 ] && busy=1
+      sleep 1
+    done
+    [ $busy = 0 ] && return
+  done
+}
+# One result line: an optional engine label, the command's own line, and the 1-minute load
+# average just before it started.
+measure() {
+  local label=$1 before
+  shift
+  quiet
+  before=$(load)
+  echo "$label$("$@") load_before=$before"
+}
 for round in $(seq "$ROUNDS"); do
   for threads in 2 1; do
-    echo "# round $round threads $threads load $(load)"
+    echo "# round $round threads $threads"
     for part in decoder full; do
-      echo "bv2j $($JAVA --enable-native-access=ALL-UNNAMED -cp "$CP" io.bv2j.bench.BenchRunner --config "$CONFIG" \
-        --part $part --frames "$FRAMES" --threads $threads --reps "$REPS") load=$(load)"
+      measure "bv2j " "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" io.bv2j.bench.BenchRunner --config "$CONFIG" \
+        --part $part --frames "$FRAMES" --threads $threads --reps "$REPS"
     done
-    echo "$(/usr/bin/python3 "$SHARED/bench/torch_decoder_baseline.py" "$CONFIG" --frames "$FRAMES" \
-      --threads $threads --reps "$REPS") load=$(load)"
-    echo "$($JAVA --enable-native-access=ALL-UNNAMED -cp "$ORT_JAR" "$SHARED/bench/OrtDecoderBench.java" "$ONNX" \
-      "$FRAMES" $threads "$REPS" "$RATE") load=$(load)"
+    measure "" /usr/bin/python3 "$SHARED/bench/torch_decoder_baseline.py" "$CONFIG" --frames "$FRAMES" \
+      --threads $threads --reps "$REPS"
+    measure "" "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$ORT_JAR" "$SHARED/bench/OrtDecoderBench.java" "$ONNX" \
+      "$FRAMES" $threads "$REPS" "$RATE"
   done
 done

@@ -1,6 +1,7 @@
 package io.bv2j.cli;
 
 import io.bv2j.Bv2jException;
+import io.bv2j.io.Pcm;
 import io.bv2j.io.SafeTensors;
 import io.bv2j.io.Wav;
 import io.bv2j.model.ReplayNoise;
@@ -11,7 +12,11 @@ import io.bv2j.synth.Synthesizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,8 +33,13 @@ final class SynthCommand implements Callable<Integer> {
     Path checkpoint;
     @Option(names = "--input", required = true, description = "request JSON")
     Path input;
-    @Option(names = "--out", required = true, description = "a .wav for one utterance, a folder for several")
+    @Option(names = "--out", description = "a .wav for one utterance, a folder for several (not with --stream)")
     Path out;
+    @Option(names = "--stream", description = "write raw mono PCM (16-bit little-endian, or 32-bit float with --float) "
+            + "to stdout as the decoder produces it, utterance after utterance")
+    boolean stream;
+    @Option(names = "--chunk-frames", description = "latent frames per streamed chunk (default ${DEFAULT-VALUE})")
+    int chunkFrames = Synthesizer.DEFAULT_STREAM_CHUNK_FRAMES;
     @Option(names = "--float", description = "write 32-bit float WAV instead of 16-bit PCM")
     boolean floatWav;
     @Option(names = "--seed", description = "seed of the random draws (default 0)")
@@ -46,9 +56,14 @@ final class SynthCommand implements Callable<Integer> {
         if (seed != null) base = base.withSeed(seed);
         ReplayNoise replay = noiseReplay == null ? null : readReplay(noiseReplay);
         if (replay != null) base = base.withNoise(() -> replay);
+        if (stream == (out != null)) throw new Bv2jException("give exactly one of --out and --stream");
         SynthRequest req = SynthRequest.read(input, base);
         List<Audio> audio;
         try (Synthesizer synth = Synthesizer.load(config, checkpoint)) {
+            if (stream) {
+                streamAll(synth, req);
+                return 0;
+            }
             if (req.batch()) {
                 audio = synth.synthesizeBatch(req.utterances(), req.options());
             } else {
@@ -62,6 +77,23 @@ final class SynthCommand implements Callable<Integer> {
         }
         write(audio);
         return 0;
+    }
+
+    /** Raw PCM to stdout, flushed chunk by chunk so a player downstream starts early. */
+    private void streamAll(Synthesizer synth, SynthRequest req) throws IOException {
+        OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+        IOException[] failure = new IOException[1];
+        for (var u : req.utterances()) {
+            synth.stream(u, req.options(), chunkFrames, samples -> {
+                try {
+                    stdout.write(Pcm.encode(samples, floatWav));
+                    stdout.flush();
+                } catch (IOException e) {
+                    failure[0] = e;
+                }
+            });
+            if (failure[0] != null) throw failure[0];
+        }
     }
 
     private void write(List<Audio> audio) throws IOException {

@@ -77,19 +77,7 @@ public final class Wav {
         h.put(ascii("data")).putInt((int) dataSize);
         out.write(h.array());
 
-        ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-        for (float x : samples) {
-            if (!chunk.hasRemaining()) {
-                out.write(chunk.array(), 0, chunk.position());
-                chunk.clear();
-            }
-            if (ieeeFloat) {
-                chunk.putFloat(x);
-            } else {
-                chunk.putShort((short) Math.round(Math.clamp(x, -1f, 1f) * 32767f));
-            }
-        }
-        out.write(chunk.array(), 0, chunk.position());
+        out.write(Pcm.encode(samples, ieeeFloat));
     }
 
     private static byte[] ascii(String s) {

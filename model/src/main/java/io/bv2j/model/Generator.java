@@ -16,6 +16,7 @@ public final class Generator extends Module {
     private final List<ResBlock> resblocks = new ArrayList<>();
     private final int numKernels;
     private final int hop;
+    private final int receptiveFieldFrames;
 
     public Generator(int initialChannel, String resblock, int[] resblockKernels, int[][] resblockDilations,
                      int[] upsampleRates, int upsampleInitialChannel, int[] upsampleKernels, int ginChannels) {
@@ -41,7 +42,40 @@ public final class Generator extends Module {
             }
         }
         convPost = child("conv_post", Conv1d.of(ch, 1, 7).padding(3).noBias().build());
+        receptiveFieldFrames = receptiveField(resblock, resblockKernels, resblockDilations, upsampleRates,
+                upsampleKernels);
         cond = ginChannels != 0 ? child("cond", Conv1d.of(ginChannels, upsampleInitialChannel, 1).build()) : null;
+    }
+
+    /**
+     * How many latent frames on either side can influence a sample (rounded up): conv_pre's
+     * reach, then per stage the transposed conv's and the widest residual block's reach in that
+     * stage's samples, divided by the samples per frame there, plus conv_post's.
+     */
+    private static int receptiveField(String resblock, int[] kernels, int[][] dilations, int[] rates, int[] upKernels) {
+        double frames = 3; // conv_pre, kernel 7
+        int perFrame = 1;
+        for (int i = 0; i < rates.length; i++) {
+            frames += Math.ceil((double) upKernels[i] / rates[i]) / perFrame;
+            perFrame *= rates[i];
+            int widest = 0;
+            for (int j = 0; j < kernels.length; j++) {
+                int reach = 0;
+                for (int d : dilations[j]) {
+                    reach += (kernels[j] - 1) * d / 2;
+                    if ("1".equals(resblock)) reach += (kernels[j] - 1) / 2; // convs2 after each dilated conv
+                }
+                widest = Math.max(widest, reach);
+            }
+            frames += (double) widest / perFrame;
+        }
+        frames += 3.0 / perFrame; // conv_post, kernel 7
+        return (int) Math.ceil(frames) + 1;
+    }
+
+    /** Latent frames on either side that a sample of the output can depend on. */
+    public int receptiveFieldFrames() {
+        return receptiveFieldFrames;
     }
 
     /** Samples per latent frame (the product of the upsampling rates). */

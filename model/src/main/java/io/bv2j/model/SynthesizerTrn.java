@@ -104,6 +104,16 @@ public final class SynthesizerTrn extends Module {
 
     /** SynthesizerTrn.infer with every stage kept (the golden files compare them all). */
     public InferResult infer(InferInput in, Noise noise) {
+        InferResult r = latent(in, noise);
+        Tensor o = dec.forward(r.decoderInput(), r.g());
+        return r.withWaveform(o);
+    }
+
+    /**
+     * Every stage of infer up to the decoder's input (o left null): what streaming synthesis
+     * needs before it decodes chunk by chunk.
+     */
+    public InferResult latent(InferInput in, Noise noise) {
         int b = in.batch(), tx = in.maxLength();
         Tensor g = speaker(in.sid(), in.refSpec());
         Tensor xMask = Commons.sequenceMask(in.lengths(), tx);
@@ -135,9 +145,8 @@ public final class SynthesizerTrn extends Module {
         Tensor eps = noise.normal("SynthesizerTrn.infer", mP.shape());
         Tensor zP = Ops.add(mP, Ops.scale(Ops.mul(eps, Ops.exp(logsP)), in.noiseScale()));
         Tensor z = flow.reverse(zP, yMask, g);
-        Tensor o = dec.forward(Ops.mul(z, yMask), g);
         return new InferResult(g, enc.x(), enc.m(), enc.logs(), xMask, logwSdp, logwDp, logw, wCeil, yLengths, yMask,
-                path, tx, mP, logsP, zP, z, o);
+                path, tx, mP, logsP, zP, z, null);
     }
 
     /** Integer durations [B, 1, T] scaled so that each row sums to exactly `frames`. */

@@ -14,6 +14,7 @@ import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A loaded voice: config + generator weights, loaded once and shared by any number of threads
@@ -90,6 +91,23 @@ public final class Synthesizer implements AutoCloseable {
         try (Scope ignored = Scope.open()) {
             InferResult r = net.infer(batch(utterances, options), options.noise().get());
             return trim(r);
+        }
+    }
+
+    /** Latent frames decoded per streaming chunk (0.5–1 s of audio at common configs). */
+    public static final int DEFAULT_STREAM_CHUNK_FRAMES = 64;
+
+    /**
+     * Streaming synthesis: the text encoder, duration predictors and flow run on the whole
+     * utterance (the flow attends over every frame), then the decoder runs chunk by chunk and
+     * each chunk's samples go to `sink` as soon as they exist. The concatenation equals
+     * {@link #synthesize} of the same call up to float rounding.
+     */
+    public void stream(Utterance utterance, SynthesisOptions options, int chunkFrames, Consumer<float[]> sink) {
+        utterance.validate(0, MAX_PHONES);
+        try (Scope ignored = Scope.open()) {
+            InferResult r = net.latent(batch(List.of(utterance), options), options.noise().get());
+            new StreamingDecoder(net.dec(), chunkFrames).decode(r.decoderInput(), r.g(), r.yLengths()[0], sink);
         }
     }
 
