@@ -20,9 +20,10 @@ import java.util.Map;
  * in iteration order), {@link PickleTuple}, {@link Global}, {@link Reduce} and {@link PersistentId}.
  *
  * <p>Memo: like CPython, every string, non-empty tuple, list, dict, global and reduce result is
- * memoized (BINPUT); strings and globals that recur are written as BINGET. CPython shares by object
- * identity and this writer shares strings by value, which differs only for equal strings that are
- * distinct Python objects, and either way unpickles to the same values.
+ * memoized (BINPUT), and strings and globals that recur are written as BINGET. CPython recalls by
+ * object identity, this writer recalls strings by value and never recalls containers (one that
+ * recurs is written again, so it unpickles as a copy). The bytes therefore equal CPython's exactly
+ * when equal strings are the same Python object and no container is shared, as in a state dict.
  */
 final class PickleWriter {
 

@@ -113,8 +113,8 @@ public final class TorchCheckpointWriter {
      */
     private static Map<String, Object> moduleVersions(LinkedHashMap<String, RawTensor> model) {
         Map<String, Object> versions = new LinkedHashMap<>();
+        versions.put("", Map.of("version", 1));
         for (String name : model.keySet()) {
-            versions.putIfAbsent("", Map.of("version", 1));
             for (int dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', dot + 1)) {
                 versions.putIfAbsent(name.substring(0, dot), Map.of("version", 1));
             }

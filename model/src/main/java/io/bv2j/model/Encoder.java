@@ -28,13 +28,15 @@ public final class Encoder extends Module {
             throw new Bv2jException("an encoder with speaker conditioning needs more than " + COND_LAYER
                     + " layers, got " + layers);
         }
+        // Registration order follows the reference's __init__ (spk_emb_linear first), so parameter
+        // order, and with it optimizer state indices, match torch's.
+        spkEmbLinear = ginChannels > 0 ? child("spk_emb_linear", new Linear(ginChannels, hidden)) : null;
         for (int i = 0; i < layers; i++) {
             attnLayers.add(child("attn_layers." + i, new MultiHeadAttention(hidden, hidden, heads)));
         }
         for (int i = 0; i < layers; i++) norms1.add(child("norm_layers_1." + i, new LayerNorm(hidden)));
         for (int i = 0; i < layers; i++) ffnLayers.add(child("ffn_layers." + i, new FFN(hidden, hidden, filter, kernel, pDropout)));
         for (int i = 0; i < layers; i++) norms2.add(child("norm_layers_2." + i, new LayerNorm(hidden)));
-        spkEmbLinear = ginChannels > 0 ? child("spk_emb_linear", new Linear(ginChannels, hidden)) : null;
     }
 
     /** x[B, H, T], mask [B, 1, T], g [B, gin, 1] or null. */

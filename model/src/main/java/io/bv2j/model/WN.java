@@ -17,8 +17,6 @@ public final class WN extends Module {
     public WN(int hidden, int kernel, int dilationRate, int layers, int ginChannels) {
         if (kernel % 2 != 1) throw new IllegalArgumentException("WN kernel must be odd, got " + kernel);
         this.hidden = hidden;
-        condLayer = ginChannels != 0
-                ? child("cond_layer", Conv1d.of(ginChannels, 2 * hidden * layers, 1).weightNorm().build()) : null;
         for (int i = 0; i < layers; i++) {
             int dilation = (int) Math.pow(dilationRate, i);
             int padding = (kernel * dilation - dilation) / 2;
@@ -29,6 +27,9 @@ public final class WN extends Module {
             int resSkip = i < layers - 1 ? 2 * hidden : hidden;
             resSkipLayers.add(child("res_skip_layers." + i, Conv1d.of(hidden, resSkip, 1).weightNorm().build()));
         }
+        // After the layer lists, as torch registers them (the lists are assigned first in __init__).
+        condLayer = ginChannels != 0
+                ? child("cond_layer", Conv1d.of(ginChannels, 2 * hidden * layers, 1).weightNorm().build()) : null;
     }
 
     /** x[B, H, T], mask [B, 1, T], g [B, gin, 1] or null. */

@@ -11,8 +11,14 @@ public final class Conv1d extends Module {
 
     private Conv1d(Builder b) {
         int[] shape = {b.out, b.in / b.groups, b.kernel};
-        this.weight = b.weightNorm ? weightNormParameter("weight", shape) : parameter("weight", shape);
-        this.bias = b.bias ? parameter("bias", b.out) : null;
+        // torch's weight_norm re-registers the weight after the bias: keep its parameter order.
+        if (b.weightNorm) {
+            this.bias = b.bias ? parameter("bias", b.out) : null;
+            this.weight = weightNormParameter("weight", shape);
+        } else {
+            this.weight = parameter("weight", shape);
+            this.bias = b.bias ? parameter("bias", b.out) : null;
+        }
         this.stride = b.stride;
         this.padding = b.padding;
         this.dilation = b.dilation;

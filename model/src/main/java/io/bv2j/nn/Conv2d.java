@@ -11,8 +11,13 @@ public final class Conv2d extends Module {
 
     public Conv2d(int in, int out, int kh, int kw, int sh, int sw, int ph, int pw, boolean weightNorm) {
         int[] shape = {out, in, kh, kw};
-        this.weight = weightNorm ? weightNormParameter("weight", shape) : parameter("weight", shape);
-        this.bias = parameter("bias", out);
+        if (weightNorm) { // weight_norm re-registers the weight after the bias (torch's parameter order)
+            this.bias = parameter("bias", out);
+            this.weight = weightNormParameter("weight", shape);
+        } else {
+            this.weight = parameter("weight", shape);
+            this.bias = parameter("bias", out);
+        }
         this.sh = sh;
         this.sw = sw;
         this.ph = ph;

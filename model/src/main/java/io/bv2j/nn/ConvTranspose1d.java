@@ -10,8 +10,9 @@ public final class ConvTranspose1d extends Module {
     private final int stride, padding;
 
     public ConvTranspose1d(int in, int out, int kernel, int stride, int padding) {
-        this.weight = weightNormParameter("weight", in, out, kernel);
+        // weight_norm re-registers the weight after the bias (torch's parameter order)
         this.bias = parameter("bias", out);
+        this.weight = weightNormParameter("weight", in, out, kernel);
         this.stride = stride;
         this.padding = padding;
     }

@@ -49,8 +49,9 @@ class TorchCheckpointWriterTest {
             def same_weights_only_verdict(ours, torchs):
                 ck, err = load_weights_only(ours)
                 _, torch_err = load_weights_only(torchs)
-                check(err == torch_err, 'weights_only=True: ours %s, torch\'s %s' % (err, torch_err))
-                print('torch', torch.__version__, 'weights_only=True:', 'loads' if err is None else 'refused, as torch\'s own file is (%s)' % err)
+                check(err == torch_err, "weights_only=True: ours %s, torch's %s" % (err, torch_err))
+                print('torch', torch.__version__, 'weights_only=True:',
+                      'loads' if err is None else "refused, as torch's own file is (%s)" % err)
                 return ck
             """;
 
