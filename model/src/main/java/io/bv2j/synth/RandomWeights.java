@@ -4,75 +4,97 @@ import io.bv2j.io.RawTensor;
 import io.bv2j.nn.Module;
 import io.bv2j.nn.StateDict;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.regex.Pattern;
 
 /**
- * Seeded weights for a network with no checkpoint (benchmarks, the untrained demo): torch-like
- * scales (uniform ±1/sqrt(fan_in), embeddings N(0, 1/dim), LayerNorm 1/0, weight-norm g = ||v||)
- * so activations stay in a realistic range. Speed does not depend on the values.
+ * Seeded weights with the reference's initialisation, for training from scratch and for
+ * benchmarks without a checkpoint: torch's default uniform ±1/sqrt(fan_in) for convolutions and
+ * linear layers (weight-norm layers keep g = ||v||, since the reference's init_weights runs after
+ * weight_norm and is overwritten), symbol/tone/language embeddings N(0, hidden^-1/2), the speaker
+ * embedding N(0, 1), relative position embeddings N(0, d^-1/2), Xavier-uniform attention
+ * projections, LayerNorm 1/0, and zeros where the reference zeroes (coupling `post`, ConvFlow
+ * `proj`, ElementwiseAffine), so an untrained flow starts as the identity.
  */
 public final class RandomWeights {
+    private static final Pattern ZEROED = Pattern.compile(
+            "(^|\\.)post\\.(weight|bias)$|flows\\.\\d+\\.proj\\.(weight|bias)$|flows\\.0\\.(m|logs)$");
+    private static final Pattern TEXT_EMBEDDING = Pattern.compile("(^|\\.)(emb|tone_emb|language_emb)\\.weight$");
+    private static final Pattern ATTENTION_PROJECTION = Pattern.compile("\\.conv_[qkv]\\.weight$");
+
     private RandomWeights() {
     }
 
     public static StateDict of(Module module, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        Map<String, RawTensor> tensors = new LinkedHashMap<>();
-        Map<String, float[]> values = new LinkedHashMap<>();
         Map<String, int[]> shapes = new LinkedHashMap<>();
-        module.forEachParameterShape("", (name, shape) -> shapes.put(name, shape));
+        module.forEachParameterShape("", shapes::put);
+        Map<String, float[]> values = new LinkedHashMap<>();
         for (Map.Entry<String, int[]> e : shapes.entrySet()) {
-            String name = e.getKey();
-            int[] shape = e.getValue();
-            int n = 1;
-            for (int d : shape) n *= d;
-            int fanIn = n / Math.max(1, shape[0]);
-            float[] v = new float[n];
-            if (name.endsWith("gamma")) {
-                java.util.Arrays.fill(v, 1f);
-            } else if (name.endsWith("beta")) {
-                // zeros
-            } else if (name.endsWith("_g")) {
-                continue; // filled from its _v below
-            } else if (name.endsWith("emb.weight") || name.endsWith("emb_g.weight")) {
-                double std = 1 / Math.sqrt(shape[shape.length - 1]);
-                for (int i = 0; i < n; i++) v[i] = (float) (gaussian(random) * std);
-            } else {
-                double bound = 1 / Math.sqrt(Math.max(1, fanIn));
-                for (int i = 0; i < n; i++) v[i] = (float) ((2 * random.nextDouble() - 1) * bound);
-            }
-            values.put(name, v);
+            if (!e.getKey().endsWith("_g")) values.put(e.getKey(), init(e.getKey(), e.getValue(), shapes, random));
         }
+        Map<String, RawTensor> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, int[]> e : shapes.entrySet()) {
             String name = e.getKey();
-            if (name.endsWith("_g")) {
-                float[] vv = values.get(name.substring(0, name.length() - 2) + "_v");
-                int rows = e.getValue()[0], per = vv.length / rows;
-                float[] g = new float[rows];
-                for (int r = 0; r < rows; r++) {
-                    double sq = 0;
-                    for (int j = 0; j < per; j++) sq += (double) vv[r * per + j] * vv[r * per + j];
-                    g[r] = (float) Math.sqrt(sq);
-                }
-                values.put(name, g);
-            }
-            int[] s = e.getValue();
-            long[] ls = new long[s.length];
-            for (int i = 0; i < s.length; i++) ls[i] = s[i];
-            tensors.put(name, RawTensor.ofFloats(ls, values.get(name)));
+            if (name.endsWith("_g")) values.put(name, rowNorms(values.get(name.substring(0, name.length() - 2) + "_v"), e.getValue()[0]));
+            tensors.put(name, RawTensor.ofFloats(Arrays.stream(e.getValue()).asLongStream().toArray(), values.get(name)));
         }
         return new StateDict(tensors, "random weights (seed " + seed + ")");
     }
 
-    private static double gaussian(SplittableRandom r) {
-        double u, v, s;
-        do {
-            u = 2 * r.nextDouble() - 1;
-            v = 2 * r.nextDouble() - 1;
-            s = u * u + v * v;
-        } while (s >= 1 || s == 0);
-        return u * Math.sqrt(-2 * Math.log(s) / s);
+    private static float[] init(String name, int[] shape, Map<String, int[]> shapes, SplittableRandom random) {
+        int n = 1;
+        for (int d : shape) n *= d;
+        float[] v = new float[n];
+        if (name.endsWith("gamma")) {
+            Arrays.fill(v, 1f);
+        } else if (name.endsWith("beta") || ZEROED.matcher(name).find()) {
+            return v;
+        } else if (TEXT_EMBEDDING.matcher(name).find()) {
+            gaussian(v, 1 / Math.sqrt(shape[1]), random);
+        } else if (name.endsWith("emb_g.weight")) {
+            gaussian(v, 1, random);
+        } else if (name.endsWith("emb_rel_k") || name.endsWith("emb_rel_v")) {
+            gaussian(v, 1 / Math.sqrt(shape[shape.length - 1]), random);
+        } else if (ATTENTION_PROJECTION.matcher(name).find()) {
+            int fanIn = n / shape[0], fanOut = shape[0] * (n / (shape[0] * Math.max(1, shape[1])));
+            uniform(v, Math.sqrt(6.0 / (fanIn + fanOut)), random);
+        } else if (name.endsWith("bias")) {
+            int[] weight = shapes.getOrDefault(name.replace("bias", "weight"), shapes.get(name.replace("bias", "weight_v")));
+            uniform(v, 1 / Math.sqrt(fanIn(name, weight)), random);
+        } else {
+            uniform(v, 1 / Math.sqrt(fanIn(name, shape)), random);
+        }
+        return v;
+    }
+
+    /** torch's fan_in: dim 1 times the receptive field (for ConvTranspose1d's [in, out, k], out·k). */
+    private static int fanIn(String name, int[] shape) {
+        if (shape == null || shape.length < 2) return 1;
+        int receptive = 1;
+        for (int i = 2; i < shape.length; i++) receptive *= shape[i];
+        return Math.max(1, shape[1] * receptive);
+    }
+
+    private static float[] rowNorms(float[] v, int rows) {
+        int per = v.length / rows;
+        float[] g = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            double sq = 0;
+            for (int j = 0; j < per; j++) sq += (double) v[r * per + j] * v[r * per + j];
+            g[r] = (float) Math.sqrt(sq);
+        }
+        return g;
+    }
+
+    private static void uniform(float[] v, double bound, SplittableRandom r) {
+        for (int i = 0; i < v.length; i++) v[i] = (float) ((2 * r.nextDouble() - 1) * bound);
+    }
+
+    private static void gaussian(float[] v, double std, SplittableRandom r) {
+        for (int i = 0; i < v.length; i++) v[i] = (float) (r.nextGaussian() * std);
     }
 }

@@ -22,6 +22,11 @@ public final class AdamW {
             this.expAvgSq = expAvgSq;
         }
 
+        State(Tensor expAvg, Tensor expAvgSq, long step) {
+            this(expAvg, expAvgSq);
+            this.step = step;
+        }
+
         public Tensor expAvg() {
             return expAvg;
         }
@@ -63,6 +68,34 @@ public final class AdamW {
 
     public Map<String, State> state() {
         return state;
+    }
+
+    /** The parameters by state-dict name, in the order the optimizer state indexes them. */
+    public Map<String, Tensor> params() {
+        return params;
+    }
+
+    public double beta1() {
+        return beta1;
+    }
+
+    public double beta2() {
+        return beta2;
+    }
+
+    public double eps() {
+        return eps;
+    }
+
+    public double weightDecay() {
+        return weightDecay;
+    }
+
+    /** Restores one parameter's moments (resuming from a checkpoint); the values are copied. */
+    public void restore(String name, float[] expAvg, float[] expAvgSq, long step) {
+        Tensor p = params.get(name);
+        if (p == null) throw new IllegalArgumentException("no parameter " + name);
+        state.put(name, new State(Tensor.of(arena, expAvg, p.shape()), Tensor.of(arena, expAvgSq, p.shape()), step));
     }
 
     /** Clears every gradient (zero_grad). */
