@@ -8,7 +8,7 @@
 /* [B, H*D, T] -> [B, H, T, D] so every dot product runs over contiguous memory. */
 static void to_rows(const float *src, float *dst, int64_t batch, int64_t heads, int64_t dim,
                     int64_t time, int threads) {
-#pragma omp parallel for collapse(2) num_threads(threads) schedule(static)
+#pragma omp parallel for collapse(2) num_threads(threads) schedule(static) if (batch * heads * dim * time > BV2J_PARALLEL_MIN)
     for (int64_t b = 0; b < batch; b++)
         for (int64_t h = 0; h < heads; h++) {
             const float *s = src + (b * heads + h) * dim * time;
@@ -43,7 +43,8 @@ int bv2j_rel_attention(bv2j_ctx *ctx, const float *q, const float *k, const floa
     to_rows(v, vr, batch, heads, head_dim, time, threads);
     const float scale = 1.0f / sqrtf((float) head_dim);
 
-#pragma omp parallel for collapse(3) num_threads(threads) schedule(static)
+#pragma omp parallel for collapse(3) num_threads(threads) schedule(static) \
+        if (batch * heads * time * time * head_dim > BV2J_PARALLEL_MIN)
     for (int64_t b = 0; b < batch; b++)
         for (int64_t h = 0; h < heads; h++)
             for (int64_t i = 0; i < time; i++) {

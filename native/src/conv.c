@@ -12,7 +12,7 @@ static int64_t time_tile(int64_t rows, int64_t total) {
 
 static void add_bias(float *y, const float *bias, int64_t c_out, int64_t t_out, int threads) {
     if (bias == NULL) return;
-#pragma omp parallel for num_threads(threads) schedule(static)
+#pragma omp parallel for num_threads(threads) schedule(static) if (c_out * t_out > BV2J_PARALLEL_MIN)
     for (int64_t c = 0; c < c_out; c++) {
         float bc = bias[c];
         float *row = y + c * t_out;
@@ -24,7 +24,7 @@ static void add_bias(float *y, const float *bias, int64_t c_out, int64_t t_out, 
 static void conv1d_depthwise(bv2j_ctx *ctx, const float *x, const float *w, const float *bias,
                              float *y, int64_t c, int64_t t_in, int64_t t_out, int64_t kernel,
                              int64_t stride, int64_t pad_left, int64_t dilation) {
-#pragma omp parallel for num_threads(ctx->threads) schedule(static)
+#pragma omp parallel for num_threads(ctx->threads) schedule(static) if (c * t_out * kernel > BV2J_PARALLEL_MIN)
     for (int64_t ch = 0; ch < c; ch++) {
         const float *xc = x + ch * t_in;
         const float *wc = w + ch * kernel;
@@ -76,7 +76,7 @@ int bv2j_conv1d(bv2j_ctx *ctx, const float *x, const float *w, const float *bias
             if (cols == NULL) return BV2J_ENOMEM;
             for (int64_t t0 = 0; t0 < t_out; t0 += tile) {
                 const int64_t n = t_out - t0 < tile ? t_out - t0 : tile;
-#pragma omp parallel for num_threads(ctx->threads) schedule(static)
+#pragma omp parallel for num_threads(ctx->threads) schedule(static) if (rows * n > BV2J_PARALLEL_MIN)
                 for (int64_t r = 0; r < rows; r++) {
                     const int64_t ci = r / kernel, k = r % kernel;
                     const float *xr = xg + ci * t_in;
@@ -117,7 +117,7 @@ int bv2j_conv_transpose1d(bv2j_ctx *ctx, const float *x, const float *w, const f
             int rc = bv2j_gemm(ctx, 1, 0, rows, n, c_in, 1.0f, w, rows, xb + i0, t_in, 0.0f,
                                cols, n);
             if (rc) return rc;
-#pragma omp parallel for num_threads(ctx->threads) schedule(static)
+#pragma omp parallel for num_threads(ctx->threads) schedule(static) if (rows * n > BV2J_PARALLEL_MIN)
             for (int64_t co = 0; co < c_out; co++) {
                 float *yr = yb + co * t_out;
                 for (int64_t k = 0; k < kernel; k++) {
@@ -147,7 +147,7 @@ int bv2j_conv2d(bv2j_ctx *ctx, const float *x, const float *w, const float *bias
     for (int64_t b = 0; b < batch; b++) {
         const float *xb = x + b * c_in * h * wd;
         float *yb = y + b * c_out * n;
-#pragma omp parallel for num_threads(ctx->threads) schedule(static)
+#pragma omp parallel for num_threads(ctx->threads) schedule(static) if (rows * n > BV2J_PARALLEL_MIN)
         for (int64_t r = 0; r < rows; r++) {
             const int64_t ci = r / (kh * kw), ki = (r / kw) % kh, kj = r % kw;
             float *cr = cols + r * n;

@@ -33,6 +33,10 @@ int bv2j_gemm(bv2j_ctx *ctx, int trans_a, int trans_b, int64_t m, int64_t n, int
               float alpha, const float *a, int64_t lda, const float *b, int64_t ldb, float beta,
               float *c, int64_t ldc);
 
+/* Below this many element operations a loop runs on the calling thread: waking a team costs more
+ * than it saves, and on a loaded machine idle OpenMP workers spinning for it cost far more. */
+#define BV2J_PARALLEL_MIN 32768
+
 #define BV2J_CHECK(cond) do { if (!(cond)) return BV2J_EINVAL; } while (0)
 #define BV2J_FITS_INT(v) ((v) >= 0 && (v) <= INT_MAX)
 

@@ -5,6 +5,11 @@ import io.bv2j.Bv2jException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.lang.foreign.SymbolLookup;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -70,10 +75,32 @@ public final class NativeLibrary {
                 Path target = dir.resolve(f);
                 if (!Files.exists(target)) install(dir, f, resource(BLAS_DIR + f));
             }
+            limitOpenMpSpinning();
             SymbolLookup lookup = SymbolLookup.libraryLookup(libPath, Arena.global());
             return new NativeLibrary(lookup, dir.resolve("libopenblas.so.0"));
         } catch (IOException e) {
             throw new Bv2jException("cannot install the native library: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * libgomp's idle workers spin ~300k iterations before sleeping; with many short kernels and
+     * other busy processes (or several Java threads each running a team) that spinning starves
+     * the work itself. Unless the user chose a policy, keep the spin short. Must run before
+     * libbv2j (and with it libgomp, which reads the environment once) is loaded.
+     */
+    private static void limitOpenMpSpinning() {
+        if (System.getenv("OMP_WAIT_POLICY") != null || System.getenv("GOMP_SPINCOUNT") != null) return;
+        Linker linker = Linker.nativeLinker();
+        MemorySegment setenv = linker.defaultLookup().find("setenv").orElse(null);
+        if (setenv == null) return;
+        MethodHandle h = linker.downcallHandle(setenv, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+        try (Arena arena = Arena.ofConfined()) {
+            int rc = (int) h.invokeExact(arena.allocateFrom("GOMP_SPINCOUNT"), arena.allocateFrom("10000"), 0);
+            if (rc != 0) System.getLogger("bv2j").log(System.Logger.Level.DEBUG, "setenv GOMP_SPINCOUNT failed");
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
         }
     }
 

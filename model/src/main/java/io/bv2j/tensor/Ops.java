@@ -38,6 +38,7 @@ public final class Ops {
         if (stride < 1 || dilation < 1 || padLeft < 0 || padRight < 0) {
             throw new IllegalArgumentException("conv1d: bad stride/padding/dilation");
         }
+        if (k < 1 || cIn < 1 || cOut < 1) throw new IllegalArgumentException("conv1d: empty kernel or channels " + Arrays.toString(w.shape()));
         requireBias("conv1d", bias, cOut);
         long span = (long) dilation * (k - 1) + 1;
         long tOut = ((long) t + padLeft + padRight - span) / stride + 1;
@@ -79,6 +80,8 @@ public final class Ops {
             throw new IllegalArgumentException("conv_transpose1d: weight " + Arrays.toString(w.shape())
                     + " does not fit input " + Arrays.toString(x.shape()));
         }
+        if (k < 1 || cIn < 1 || cOut < 1) throw new IllegalArgumentException("conv_transpose1d: empty kernel or channels " + Arrays.toString(w.shape()));
+        if (stride < 1 || padding < 0) throw new IllegalArgumentException("conv_transpose1d: bad stride/padding " + stride + "/" + padding);
         requireBias("conv_transpose1d", bias, cOut);
         long tOut = (long) (t - 1) * stride - 2L * padding + k;
         if (t == 0 || tOut < 0) tOut = 0;
@@ -119,6 +122,8 @@ public final class Ops {
             throw new IllegalArgumentException("conv2d: weight " + Arrays.toString(w.shape()) + " does not fit input "
                     + Arrays.toString(x.shape()));
         }
+        if (kh < 1 || kw < 1 || cIn < 1 || cOut < 1) throw new IllegalArgumentException("conv2d: empty kernel or channels " + Arrays.toString(w.shape()));
+        if (sh < 1 || sw < 1 || ph < 0 || pw < 0) throw new IllegalArgumentException("conv2d: bad stride/padding");
         requireBias("conv2d", bias, cOut);
         int hOut = Math.max(0, (h + 2 * ph - kh) / sh + 1), wOut = Math.max(0, (wd + 2 * pw - kw) / sw + 1);
         if (h + 2 * ph < kh) hOut = 0;
@@ -164,7 +169,11 @@ public final class Ops {
                     + Arrays.toString(b.shape()));
         }
         long batchA = product(a.shape(), 0, a.rank() - 2), batchB = product(b.shape(), 0, b.rank() - 2);
-        if (batchB != batchA && batchB != 1) throw new IllegalArgumentException("matmul: batch sizes differ");
+        boolean sameBatchDims = Arrays.equals(Arrays.copyOf(a.shape(), a.rank() - 2), Arrays.copyOf(b.shape(), b.rank() - 2));
+        if (!sameBatchDims && batchB != 1) {
+            throw new IllegalArgumentException("matmul: batch dims differ " + Arrays.toString(a.shape()) + " x "
+                    + Arrays.toString(b.shape()));
+        }
         int[] outShape = a.shape();
         outShape[outShape.length - 2] = m;
         outShape[outShape.length - 1] = n;
@@ -384,7 +393,7 @@ public final class Ops {
 
     /** x[..., start:end, ...] along dim, as a dense copy. */
     public static Tensor narrow(Tensor x, int dim, int start, int length) {
-        int d = dim < 0 ? x.rank() + dim : dim;
+        int d = checkDim("narrow", x, dim);
         if (start < 0 || length < 0 || start + length > x.dim(d)) {
             throw new IllegalArgumentException("narrow: [" + start + ", " + (start + length) + ") outside dim " + d
                     + " of " + Arrays.toString(x.shape()));
@@ -397,9 +406,8 @@ public final class Ops {
 
     /** Swap two dims (dense copy). */
     public static Tensor transpose(Tensor x, int d0, int d1) {
-        int r = x.rank();
-        d0 = d0 < 0 ? r + d0 : d0;
-        d1 = d1 < 0 ? r + d1 : d1;
+        d0 = checkDim("transpose", x, d0);
+        d1 = checkDim("transpose", x, d1);
         int[] shape = x.shape();
         long[] strides = strides(shape);
         int ts = shape[d0];
@@ -413,7 +421,7 @@ public final class Ops {
 
     /** Reverse the order along dim (torch.flip). */
     public static Tensor flip(Tensor x, int dim) {
-        int d = dim < 0 ? x.rank() + dim : dim;
+        int d = checkDim("flip", x, dim);
         int[] shape = x.shape();
         long[] strides = strides(shape);
         long start = shape[d] == 0 ? 0 : (long) (shape[d] - 1) * strides[d];
@@ -423,8 +431,9 @@ public final class Ops {
 
     /** Concatenate along dim; all other dims must agree. */
     public static Tensor cat(int dim, Tensor... parts) {
+        if (parts.length == 0) throw new IllegalArgumentException("cat: nothing to concatenate");
         Tensor first = parts[0];
-        int d = dim < 0 ? first.rank() + dim : dim;
+        int d = checkDim("cat", first, dim);
         int[] shape = first.shape();
         int total = 0;
         for (Tensor p : parts) {
@@ -568,6 +577,7 @@ public final class Ops {
         requireRank("spline parameters", h, 3);
         int b = x.dim(0), c = x.dim(1), t = x.dim(2);
         if (bins < 1 || bins > 64) throw new IllegalArgumentException("spline: bins must be in [1, 64]");
+        if (!(tailBound > 0) || !(paramScale > 0)) throw new IllegalArgumentException("spline: tail bound and scale must be positive");
         if (h.dim(0) != b || h.dim(1) != c * (3 * bins - 1) || h.dim(2) != t) {
             throw new IllegalArgumentException("spline: parameters " + Arrays.toString(h.shape()) + " do not fit "
                     + Arrays.toString(x.shape()) + " with " + bins + " bins");
@@ -596,7 +606,10 @@ public final class Ops {
     /** Last hidden state [B, H] of a GRU over x[B, T, I] (torch gate order r, z, n). */
     public static Tensor gruLast(Tensor x, Tensor wIh, Tensor wHh, Tensor bIh, Tensor bHh) {
         requireRank("gru input", x, 3);
+        requireRank("gru weight_hh", wHh, 2);
+        requireRank("gru weight_ih", wIh, 2);
         int b = x.dim(0), t = x.dim(1), in = x.dim(2), h = wHh.dim(1);
+        if (h < 1 || in < 1) throw new IllegalArgumentException("gru: empty input or hidden size");
         if (wIh.dim(0) != 3 * h || wIh.dim(1) != in || wHh.dim(0) != 3 * h || bIh.numel() != 3L * h
                 || bHh.numel() != 3L * h) {
             throw new IllegalArgumentException("gru: weights do not fit input " + Arrays.toString(x.shape()));
@@ -758,6 +771,13 @@ public final class Ops {
     }
 
     // ---- helpers ----------------------------------------------------------------------------
+
+    /** dim (negative counts from the end) checked against x's rank. */
+    private static int checkDim(String op, Tensor x, int dim) {
+        int d = dim < 0 ? x.rank() + dim : dim;
+        if (d < 0 || d >= x.rank()) throw new IllegalArgumentException(op + ": dim " + dim + " outside " + Arrays.toString(x.shape()));
+        return d;
+    }
 
     private static void requireRank(String what, Tensor t, int rank) {
         if (t.rank() != rank) {
