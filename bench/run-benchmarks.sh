@@ -16,7 +16,14 @@ ROUNDS=${4:-1}
 JAVA=${JAVA_HOME:?set JAVA_HOME to a JDK 25}/bin/java
 ORT_JAR=$HOME/.m2/repository/com/microsoft/onnxruntime/onnxruntime/1.29.0/onnxruntime-1.29.0.jar
 ONNX=${TMPDIR:-/tmp}/bv2j-decoder-$FRAMES.onnx
-CP=bench/target/classes:$(cat bench/target/classpath.txt)
+# Run from a private copy of the classes and jars: a rebuild of the tree (or a newer snapshot
+# installed in ~/.m2) during a long run must not change the code under test.
+STAGE=$(mktemp -d)
+trap 'rm -rf "$STAGE"' EXIT
+cp -r bench/target/classes "$STAGE/classes"
+mkdir "$STAGE/lib"
+tr ':' '\n' < bench/target/classpath.txt | xargs -I{} cp {} "$STAGE/lib/"
+CP="$STAGE/classes:$STAGE/lib/*"
 RATE=$(/usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['data']['sampling_rate'])" "$CONFIG")
 
 if [ ! -f "$ONNX" ]; then

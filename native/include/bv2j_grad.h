@@ -93,6 +93,20 @@ int bv2j_gru_last_backward(bv2j_ctx *ctx, const float *x, const float *w_ih, con
                            float *dw_ih, float *dw_hh, float *db_ih, float *db_hh,
                            int64_t batch, int64_t time, int64_t input, int64_t hidden);
 
+/* torch weight_norm over rows: w[r, :] = g[r] * v[r, :] / ||v[r, :]||; writes the row norms
+ * (double-accumulated) to norms[rows] for the backward. */
+int bv2j_weight_norm(bv2j_ctx *ctx, const float *g, const float *v, float *w, double *norms, int64_t rows,
+                     int64_t per_row);
+/* dg[r] = (dw . v) / n;  dv = (g / n) (dw - (dw . v / n^2) v), with the forward's norms. */
+int bv2j_weight_norm_backward(bv2j_ctx *ctx, const float *g, const float *v, const double *norms,
+                              const float *dw, float *dg, float *dv, int64_t rows, int64_t per_row);
+
+/* One torch.optim.AdamW update of n parameters in place (step is the count after this update):
+ * p -= lr*wd*p; m = b1 m + (1-b1) g; s = b2 s + (1-b2) g^2;
+ * p -= lr / (1 - b1^step) * m / (sqrt(s) / sqrt(1 - b2^step) + eps). Arithmetic in double. */
+int bv2j_adamw_step(bv2j_ctx *ctx, float *p, const float *grad, float *exp_avg, float *exp_avg_sq, int64_t n,
+                    double lr, double beta1, double beta2, double eps, double weight_decay, int64_t step);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2,7 +2,7 @@ package io.bv2j.bench;
 
 import io.bv2j.io.ModelConfig;
 import io.bv2j.model.Hparams;
-import org.junit.jupiter.api.Assertions;
+import io.bv2j.testing.GoldenFiles;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Runs the benchmark engine on the tiny dev voice (random weights): output sizes and line format, never timings. */
@@ -26,7 +27,7 @@ class BenchRunnerTest {
         assertEquals((long) FRAMES * hop(), r.samples());
         assertEquals(1, r.repSeconds().length);
         assertTrue(LINE.matcher(r.line()).matches(), r.line());
-        assertTrue(!r.line().contains("gflops_basis"), r.line());
+        assertFalse(r.line().contains("gflops_basis"), r.line());
     }
 
     @Test
@@ -41,7 +42,7 @@ class BenchRunnerTest {
     void flopCountMatchesTheTorchBaselineFormulaForTheDefaultConfig() {
         // What torch_decoder_baseline.flops_per_frame prints for the same config.
         long expected = 651_608_064L;
-        Path config = golden().getParent().resolve("bench/default-44k-config.json");
+        Path config = GoldenFiles.shared("bench/default-44k-config.json");
         Assumptions.assumeTrue(Files.isRegularFile(config), "no " + config);
         assertEquals(expected, DecoderFlops.perFrame(Hparams.of(ModelConfig.read(config))));
     }
@@ -57,23 +58,6 @@ class BenchRunnerTest {
     }
 
     private static Path devConfig() {
-        return golden().resolve("dev/config.json");
-    }
-
-    /**
-     * The shared golden folder: $BV2J_GOLDEN, else the first shared/golden walking up from the
-     * working directory. Absent, the tests are skipped, except on CI (CI=true) where they fail.
-     */
-    private static Path golden() {
-        String env = System.getenv("BV2J_GOLDEN");
-        if (env != null && !env.isBlank() && Files.isDirectory(Path.of(env))) return Path.of(env).toAbsolutePath();
-        for (Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared/golden");
-            if (Files.isDirectory(candidate)) return candidate;
-        }
-        String message = "golden data not found (set BV2J_GOLDEN to the shared/golden folder)";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) Assertions.fail(message);
-        Assumptions.abort(message);
-        throw new AssertionError("unreachable");
+        return GoldenFiles.dev("config.json");
     }
 }

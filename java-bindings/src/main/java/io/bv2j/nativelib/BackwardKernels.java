@@ -3,6 +3,7 @@ package io.bv2j.nativelib;
 import java.lang.foreign.MemorySegment;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -53,7 +54,49 @@ public final class BackwardKernels {
             ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS,
             ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
 
+    private static final Downcalls.Lazy WEIGHT_NORM = new Downcalls.Lazy("bv2j_weight_norm", JAVA_INT,
+            ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG);
+    private static final Downcalls.Lazy WEIGHT_NORM_BACKWARD = new Downcalls.Lazy("bv2j_weight_norm_backward", JAVA_INT,
+            ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG);
+    private static final Downcalls.Lazy ADAMW = new Downcalls.Lazy("bv2j_adamw_step", JAVA_INT,
+            ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_DOUBLE, JAVA_DOUBLE, JAVA_DOUBLE, JAVA_DOUBLE,
+            JAVA_DOUBLE, JAVA_LONG);
+
     private BackwardKernels() {
+    }
+
+    /** norms: rows doubles. */
+    public static void weightNorm(MemorySegment g, MemorySegment v, MemorySegment w, MemorySegment norms, long rows,
+                                  long perRow) {
+        try {
+            int rc = (int) WEIGHT_NORM.get().invokeExact(NativeContext.current(), g, v, w, norms, rows, perRow);
+            Downcalls.check("weight_norm", rc);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static void weightNormBackward(MemorySegment g, MemorySegment v, MemorySegment norms, MemorySegment dw,
+                                          MemorySegment dg, MemorySegment dv, long rows, long perRow) {
+        try {
+            int rc = (int) WEIGHT_NORM_BACKWARD.get().invokeExact(NativeContext.current(), g, v, norms, dw, dg, dv, rows,
+                    perRow);
+            Downcalls.check("weight_norm_backward", rc);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    public static void adamwStep(MemorySegment p, MemorySegment grad, MemorySegment expAvg, MemorySegment expAvgSq,
+                                 long n, double lr, double beta1, double beta2, double eps, double weightDecay,
+                                 long step) {
+        try {
+            int rc = (int) ADAMW.get().invokeExact(NativeContext.current(), p, grad, expAvg, expAvgSq, n, lr, beta1, beta2,
+                    eps, weightDecay, step);
+            Downcalls.check("adamw_step", rc);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
     }
 
     public static void conv1dInput(MemorySegment dy, MemorySegment w, MemorySegment dx, long batch, long cIn,

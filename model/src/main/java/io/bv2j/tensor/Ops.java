@@ -43,7 +43,7 @@ public final class Ops {
         long span = (long) dilation * (k - 1) + 1;
         long tOut = ((long) t + padLeft + padRight - span) / stride + 1;
         if (tOut < 0 || (long) t + padLeft + padRight < span) tOut = 0;
-        Tensor y = Tensor.zeros(b, cOut, (int) tOut);
+        Tensor y = Tensor.empty(b, cOut, (int) tOut);
         if (tOut > 0 && b > 0) {
             Kernels.conv1d(x.segment(), w.segment(), seg(bias), y.segment(), b, cIn, t, cOut, tOut, k, stride,
                     padLeft, dilation, groups);
@@ -52,14 +52,14 @@ public final class Ops {
         Grad.record(y, dy -> {
             Tensor dx = null, dw = null, db = null;
             if (x.requiresGrad()) {
-                dx = Tensor.zeros(x.shape());
+                dx = to > 0 && b > 0 ? Tensor.empty(x.shape()) : Tensor.zeros(x.shape());
                 if (to > 0 && b > 0) {
                     BackwardKernels.conv1dInput(dy.segment(), w.segment(), dx.segment(), b, cIn, t, cOut, to, k, stride,
                             padLeft, dilation, groups);
                 }
             }
             if (w.requiresGrad() || (bias != null && bias.requiresGrad())) {
-                dw = Tensor.zeros(w.shape());
+                dw = to > 0 && b > 0 ? Tensor.empty(w.shape()) : Tensor.zeros(w.shape());
                 db = bias == null ? null : Tensor.zeros(cOut);
                 if (to > 0 && b > 0) {
                     BackwardKernels.conv1dWeight(x.segment(), dy.segment(), dw.segment(), seg(db), b, cIn, t, cOut, to,
@@ -85,7 +85,7 @@ public final class Ops {
         requireBias("conv_transpose1d", bias, cOut);
         long tOut = (long) (t - 1) * stride - 2L * padding + k;
         if (t == 0 || tOut < 0) tOut = 0;
-        Tensor y = Tensor.zeros(b, cOut, (int) tOut);
+        Tensor y = Tensor.empty(b, cOut, (int) tOut);
         if (tOut > 0 && b > 0) {
             Kernels.convTranspose1d(x.segment(), w.segment(), seg(bias), y.segment(), b, cIn, t, cOut, tOut, k,
                     stride, padding);
@@ -94,14 +94,14 @@ public final class Ops {
         Grad.record(y, dy -> {
             Tensor dx = null, dw = null, db = null;
             if (x.requiresGrad()) {
-                dx = Tensor.zeros(x.shape());
+                dx = to > 0 && b > 0 ? Tensor.empty(x.shape()) : Tensor.zeros(x.shape());
                 if (to > 0 && b > 0) {
                     BackwardKernels.convTranspose1dInput(dy.segment(), w.segment(), dx.segment(), b, cIn, t, cOut, to,
                             k, stride, padding);
                 }
             }
             if (w.requiresGrad() || (bias != null && bias.requiresGrad())) {
-                dw = Tensor.zeros(w.shape());
+                dw = to > 0 && b > 0 ? Tensor.empty(w.shape()) : Tensor.zeros(w.shape());
                 db = bias == null ? null : Tensor.zeros(cOut);
                 if (to > 0 && b > 0) {
                     BackwardKernels.convTranspose1dWeight(x.segment(), dy.segment(), dw.segment(), seg(db), b, cIn, t,
@@ -128,7 +128,7 @@ public final class Ops {
         int hOut = Math.max(0, (h + 2 * ph - kh) / sh + 1), wOut = Math.max(0, (wd + 2 * pw - kw) / sw + 1);
         if (h + 2 * ph < kh) hOut = 0;
         if (wd + 2 * pw < kw) wOut = 0;
-        Tensor y = Tensor.zeros(b, cOut, hOut, wOut);
+        Tensor y = Tensor.empty(b, cOut, hOut, wOut);
         boolean nonEmpty = b > 0 && hOut > 0 && wOut > 0;
         if (nonEmpty) {
             Kernels.conv2d(x.segment(), w.segment(), seg(bias), y.segment(), b, cIn, h, wd, cOut, hOut, wOut, kh, kw,
@@ -138,14 +138,14 @@ public final class Ops {
         Grad.record(y, dy -> {
             Tensor dx = null, dw = null, db = null;
             if (x.requiresGrad()) {
-                dx = Tensor.zeros(x.shape());
+                dx = nonEmpty ? Tensor.empty(x.shape()) : Tensor.zeros(x.shape());
                 if (nonEmpty) {
                     BackwardKernels.conv2dInput(dy.segment(), w.segment(), dx.segment(), b, cIn, h, wd, cOut, ho, wo, kh,
                             kw, sh, sw, ph, pw);
                 }
             }
             if (w.requiresGrad() || (bias != null && bias.requiresGrad())) {
-                dw = Tensor.zeros(w.shape());
+                dw = nonEmpty ? Tensor.empty(w.shape()) : Tensor.zeros(w.shape());
                 db = bias == null ? null : Tensor.zeros(cOut);
                 if (nonEmpty) {
                     BackwardKernels.conv2dWeight(x.segment(), dy.segment(), dw.segment(), seg(db), b, cIn, h, wd, cOut,
@@ -177,7 +177,7 @@ public final class Ops {
         int[] outShape = a.shape();
         outShape[outShape.length - 2] = m;
         outShape[outShape.length - 1] = n;
-        Tensor y = Tensor.zeros(outShape);
+        Tensor y = ka > 0 ? Tensor.empty(outShape) : Tensor.zeros(outShape); // K = 0: no product writes y
         if (batchA > 0 && m > 0 && n > 0) {
             Kernels.sgemmBatched(transA, transB, m, n, ka, 1f, a.segment(), a.dim(-1), (long) m * ka, b.segment(),
                     b.dim(-1), batchB == 1 ? 0 : (long) ka * n, 0f, y.segment(), n, (long) m * n, batchA);
@@ -209,7 +209,7 @@ public final class Ops {
         if (gamma.numel() != c || beta.numel() != c) {
             throw new IllegalArgumentException("layer_norm: gamma/beta must have " + c + " elements");
         }
-        Tensor y = Tensor.zeros(x.shape());
+        Tensor y = Tensor.empty(x.shape());
         if (x.numel() > 0) {
             Kernels.layerNormChannels(x.segment(), gamma.segment(), beta.segment(), y.segment(), x.dim(0), c, x.dim(2),
                     eps);
@@ -283,10 +283,10 @@ public final class Ops {
     }
 
     private static Tensor unary(int op, Tensor x, float p0, float p1) {
-        Tensor y = Tensor.zeros(x.shape());
+        Tensor y = Tensor.empty(x.shape());
         if (x.numel() > 0) Kernels.unary(op, x.segment(), y.segment(), x.numel(), p0, p1);
         Grad.record(y, dy -> {
-            Tensor dx = Tensor.zeros(x.shape());
+            Tensor dx = Tensor.empty(x.shape());
             if (x.numel() > 0) {
                 BackwardKernels.unary(op, x.segment(), y.segment(), dy.segment(), dx.segment(), x.numel(), p0, p1);
             }
@@ -325,7 +325,7 @@ public final class Ops {
             }
             out[d] = as[d] == 1 ? bs[d] : as[d];
         }
-        Tensor y = Tensor.zeros(Arrays.copyOfRange(out, 4 - rank, 4));
+        Tensor y = Tensor.empty(Arrays.copyOfRange(out, 4 - rank, 4));
         if (y.numel() == 0) return y;
         Arena arena = Scope.arena();
         Kernels.binary(op, a.segment(), longs(arena, broadcastStrides(as, out)), b.segment(),
@@ -384,7 +384,7 @@ public final class Ops {
 
     /** A tensor of ones. */
     public static Tensor ones(int... shape) {
-        Tensor t = Tensor.zeros(shape);
+        Tensor t = Tensor.empty(shape);
         if (t.numel() > 0) Kernels.unary(Kernels.AFFINE, t.segment(), t.segment(), t.numel(), 0f, 1f);
         return t;
     }
@@ -448,7 +448,7 @@ public final class Ops {
             total += ps[d];
         }
         shape[d] = total;
-        Tensor y = Tensor.zeros(shape);
+        Tensor y = Tensor.empty(shape);
         long outer = product(shape, 0, d), inner = product(shape, d + 1, shape.length);
         long offset = 0;
         for (Tensor p : parts) {
@@ -474,7 +474,7 @@ public final class Ops {
     /** Dense copy of x read with element strides from element offset `start` (up to 4 dims). */
     private static Tensor strided(Tensor x, long start, long[] strides, int[] shape) {
         if (shape.length > 4) throw new IllegalArgumentException("strided copies support up to 4 dims");
-        Tensor y = Tensor.zeros(shape);
+        Tensor y = Tensor.empty(shape);
         if (y.numel() == 0) return y;
         int[] s4 = pad4(shape);
         long[] st4 = new long[4];
@@ -502,12 +502,12 @@ public final class Ops {
         requireRank("wn gate input", xIn, 3);
         int b = xIn.dim(0), h2 = xIn.dim(1), t = xIn.dim(2);
         if (h2 % 2 != 0) throw new IllegalArgumentException("wn gate: odd channel count " + h2);
-        Tensor y = Tensor.zeros(b, h2 / 2, t);
+        Tensor y = Tensor.empty(b, h2 / 2, t);
         if (y.numel() == 0) return y;
         if (cond == null) {
             Kernels.wnGate(xIn.segment(), MemorySegment.NULL, 0, 0, 0, y.segment(), b, h2 / 2, t);
             Grad.record(y, dy -> {
-                Tensor dx = Tensor.zeros(xIn.shape());
+                Tensor dx = Tensor.empty(xIn.shape());
                 BackwardKernels.wnGate(xIn.segment(), MemorySegment.NULL, 0, 0, 0, dy.segment(), dx.segment(),
                         MemorySegment.NULL, b, h2 / 2, t);
                 return new Tensor[]{dx};
@@ -524,7 +524,7 @@ public final class Ops {
         MemorySegment g = cond.segment().asSlice(gOffset);
         Kernels.wnGate(xIn.segment(), g, (long) cc * tc, tc, tc == 1 ? 0 : 1, y.segment(), b, h2 / 2, t);
         Grad.record(y, dy -> {
-            Tensor dx = Tensor.zeros(xIn.shape());
+            Tensor dx = Tensor.empty(xIn.shape());
             Tensor dc = cond.requiresGrad() ? Tensor.zeros(cond.shape()) : null;
             BackwardKernels.wnGate(xIn.segment(), g, (long) cc * tc, tc, tc == 1 ? 0 : 1, dy.segment(), dx.segment(),
                     dc == null ? MemorySegment.NULL : dc.segment().asSlice(gOffset), b, h2 / 2, t);
@@ -554,15 +554,15 @@ public final class Ops {
         } else if (xMask == null || xMask.numel() != (long) b * t) {
             throw new IllegalArgumentException("attention: x_mask must be [" + b + ", 1, " + t + "]");
         }
-        Tensor y = Tensor.zeros(b, c, t);
+        Tensor y = Tensor.empty(b, c, t);
         if (y.numel() == 0) return y;
         MemorySegment m = xMask == null ? MemorySegment.NULL : xMask.segment();
         MemorySegment full = fullMask == null ? MemorySegment.NULL : fullMask.segment();
         Kernels.relAttention(q.segment(), k.segment(), v.segment(), embK.segment(), embV.segment(), m, m, full,
                 y.segment(), b, heads, d, t, window);
         Grad.record(y, dy -> {
-            Tensor dq = Tensor.zeros(q.shape()), dk = Tensor.zeros(k.shape()), dv = Tensor.zeros(v.shape());
-            Tensor dek = Tensor.zeros(embK.shape()), dev = Tensor.zeros(embV.shape());
+            Tensor dq = Tensor.empty(q.shape()), dk = Tensor.empty(k.shape()), dv = Tensor.empty(v.shape());
+            Tensor dek = Tensor.empty(embK.shape()), dev = Tensor.empty(embV.shape());
             BackwardKernels.relAttention(q.segment(), k.segment(), v.segment(), embK.segment(), embV.segment(), m, m,
                     full, dy.segment(), dq.segment(), dk.segment(), dv.segment(), dek.segment(), dev.segment(), b,
                     heads, d, t, window);
@@ -582,7 +582,7 @@ public final class Ops {
             throw new IllegalArgumentException("spline: parameters " + Arrays.toString(h.shape()) + " do not fit "
                     + Arrays.toString(x.shape()) + " with " + bins + " bins");
         }
-        Tensor y = Tensor.zeros(x.shape()), lad = Tensor.zeros(x.shape());
+        Tensor y = Tensor.empty(x.shape()), lad = Tensor.empty(x.shape());
         if (x.numel() > 0) {
             Kernels.rqSpline(x.segment(), h.segment(), y.segment(), lad.segment(), b, c, t, bins, tailBound,
                     paramScale, inverse);
@@ -591,7 +591,7 @@ public final class Ops {
         for (int which = 0; which < 2; which++) {
             final boolean isY = which == 0;
             Grad.record(isY ? y : lad, g -> {
-                Tensor dx = Tensor.zeros(x.shape()), dh = Tensor.zeros(h.shape());
+                Tensor dx = Tensor.empty(x.shape()), dh = Tensor.empty(h.shape());
                 if (x.numel() > 0) {
                     BackwardKernels.rqSpline(x.segment(), h.segment(), isY ? g.segment() : MemorySegment.NULL,
                             isY ? MemorySegment.NULL : g.segment(), dx.segment(), dh.segment(), b, c, t, bins,
@@ -614,14 +614,14 @@ public final class Ops {
                 || bHh.numel() != 3L * h) {
             throw new IllegalArgumentException("gru: weights do not fit input " + Arrays.toString(x.shape()));
         }
-        Tensor y = Tensor.zeros(b, h);
+        Tensor y = Tensor.empty(b, h);
         if (b > 0) {
             Kernels.gruLast(x.segment(), wIh.segment(), wHh.segment(), bIh.segment(), bHh.segment(), y.segment(), b, t,
                     in, h);
         }
         Grad.record(y, dy -> {
-            Tensor dx = Tensor.zeros(x.shape()), dwi = Tensor.zeros(wIh.shape()), dwh = Tensor.zeros(wHh.shape());
-            Tensor dbi = Tensor.zeros(bIh.shape()), dbh = Tensor.zeros(bHh.shape());
+            Tensor dx = Tensor.empty(x.shape()), dwi = Tensor.empty(wIh.shape()), dwh = Tensor.empty(wHh.shape());
+            Tensor dbi = Tensor.empty(bIh.shape()), dbh = Tensor.empty(bHh.shape());
             if (b > 0) {
                 BackwardKernels.gruLast(x.segment(), wIh.segment(), wHh.segment(), bIh.segment(), bHh.segment(),
                         dy.segment(), dx.segment(), dwi.segment(), dwh.segment(), dbi.segment(), dbh.segment(), b, t,
@@ -638,7 +638,7 @@ public final class Ops {
     public static Tensor embedding(Tensor weight, int[][] ids, String what) {
         requireRank("embedding weight", weight, 2);
         int n = weight.dim(0), dim = weight.dim(1), b = ids.length, t = b == 0 ? 0 : ids[0].length;
-        Tensor y = Tensor.zeros(b, dim, t);
+        Tensor y = Tensor.empty(b, dim, t);
         for (int i = 0; i < b; i++) {
             if (ids[i].length != t) throw new IllegalArgumentException(what + ": ragged id rows");
             for (int j = 0; j < t; j++) {
@@ -708,32 +708,15 @@ public final class Ops {
     public static Tensor weightNorm(Tensor g, Tensor v) {
         int rows = v.dim(0);
         if (g.numel() != rows) throw new IllegalArgumentException("weight norm: g has " + g.numel() + " values for " + rows + " rows");
-        int per = (int) (v.numel() / Math.max(1, rows));
-        double[] norms = new double[rows];
-        Tensor w = Tensor.zeros(v.shape());
-        for (int i = 0; i < rows; i++) {
-            double sq = 0;
-            for (int j = 0; j < per; j++) {
-                double x = v.get((long) i * per + j);
-                sq += x * x;
-            }
-            norms[i] = Math.sqrt(sq);
-            double s = g.get(i) / norms[i];
-            for (int j = 0; j < per; j++) w.set((long) i * per + j, (float) (v.get((long) i * per + j) * s));
-        }
+        long per = rows == 0 ? 0 : v.numel() / rows;
+        MemorySegment norms = Scope.arena().allocate(ValueLayout.JAVA_DOUBLE, Math.max(1, rows));
+        Tensor w = Tensor.empty(v.shape());
+        if (rows > 0) BackwardKernels.weightNorm(g.segment(), v.segment(), w.segment(), norms, rows, per);
         Grad.record(w, dw -> {
-            // dL/dg = (dw . v) / n;  dL/dv = (g / n) (dw - (dw . v / n^2) v)
-            Tensor dg = Tensor.zeros(g.shape()), dv = Tensor.zeros(v.shape());
-            for (int i = 0; i < rows; i++) {
-                double dot = 0;
-                for (int j = 0; j < per; j++) dot += (double) dw.get((long) i * per + j) * v.get((long) i * per + j);
-                double n = norms[i], gi = g.get(i);
-                dg.set(i, (float) (dot / n));
-                double proj = dot / (n * n);
-                for (int j = 0; j < per; j++) {
-                    long k = (long) i * per + j;
-                    dv.set(k, (float) (gi / n * (dw.get(k) - proj * v.get(k))));
-                }
+            Tensor dg = Tensor.empty(g.shape()), dv = Tensor.empty(v.shape());
+            if (rows > 0) {
+                BackwardKernels.weightNormBackward(g.segment(), v.segment(), norms, dw.segment(), dg.segment(),
+                        dv.segment(), rows, per);
             }
             return new Tensor[]{dg, dv};
         }, g, v);
@@ -743,7 +726,7 @@ public final class Ops {
     /** Inverted dropout with keep mask from uniform draws u (keep where u >= p), scaled by 1/(1-p). */
     public static Tensor dropout(Tensor x, Tensor uniform, float p) {
         if (!Arrays.equals(x.shape(), uniform.shape())) throw new IllegalArgumentException("dropout: draws must match the input");
-        Tensor mask = Tensor.zeros(x.shape());
+        Tensor mask = Tensor.empty(x.shape());
         float keep = 1f / (1f - p);
         for (long i = 0; i < x.numel(); i++) mask.set(i, uniform.get(i) >= p ? keep : 0f);
         return mul(x, mask);

@@ -1,6 +1,7 @@
 package io.bv2j.tensor;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -46,16 +47,36 @@ public final class Scope implements AutoCloseable {
         return LIVE_BYTES.get();
     }
 
-    /** Allocates in the innermost scope, counting the bytes. */
-    static java.lang.foreign.MemorySegment allocate(long byteSize, long alignment) {
+    /** Zeroed memory in the innermost scope, counting the bytes. */
+    static MemorySegment allocate(long byteSize, long alignment) {
+        Scope top = top();
+        MemorySegment seg = top.arena.allocate(byteSize, alignment);
+        top.count(byteSize);
+        return seg;
+    }
+
+    /**
+     * Uninitialised memory in the innermost scope (freed when it closes), for results a kernel
+     * overwrites completely: zero-filling large activations costs as much as computing them.
+     */
+    static MemorySegment allocateUninitialized(long byteSize) {
+        Scope top = top();
+        MemorySegment seg = NativeHeap.allocate(byteSize, top.arena);
+        top.count(byteSize);
+        return seg;
+    }
+
+    private static Scope top() {
         Scope top = STACK.get().peek();
         if (top == null) {
             throw new IllegalStateException("no Scope is open on this thread: wrap tensor work in try (var s = Scope.open())");
         }
-        java.lang.foreign.MemorySegment seg = top.arena.allocate(byteSize, alignment);
-        top.bytes += byteSize;
+        return top;
+    }
+
+    private void count(long byteSize) {
+        bytes += byteSize;
         LIVE_BYTES.addAndGet(byteSize);
-        return seg;
     }
 
     @Override

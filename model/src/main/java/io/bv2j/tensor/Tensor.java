@@ -33,6 +33,12 @@ public final class Tensor {
         return new Tensor(Scope.allocate(Math.max(1, numel(s)) * Float.BYTES, ALIGN), s);
     }
 
+    /** A tensor in the current Scope whose contents are undefined until written (for kernel outputs). */
+    public static Tensor empty(int... shape) {
+        int[] s = shape.clone();
+        return new Tensor(Scope.allocateUninitialized(Math.max(1, numel(s)) * Float.BYTES), s);
+    }
+
     /** Zero-filled tensor in the given arena. */
     public static Tensor allocate(Arena arena, int... shape) {
         int[] s = shape.clone();

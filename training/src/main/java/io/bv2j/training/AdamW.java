@@ -1,5 +1,6 @@
 package io.bv2j.training;
 
+import io.bv2j.nativelib.BackwardKernels;
 import io.bv2j.tensor.Tensor;
 
 import java.lang.foreign.Arena;
@@ -9,7 +10,7 @@ import java.util.Map;
 /**
  * torch.optim.AdamW (amsgrad off): decoupled weight decay p ← p − lr·wd·p, then Adam with bias
  * correction. Parameters whose gradient is absent (never reached by backward) are skipped, as
- * torch skips grad None. State lives in the optimizer's arena; arithmetic per element in double.
+ * torch skips grad None. State lives in the optimizer's arena; the update is one native kernel (double arithmetic).
  */
 public final class AdamW {
     /** Per-parameter state, as torch's state_dict holds it. */
@@ -110,18 +111,8 @@ public final class AdamW {
             State s = state.computeIfAbsent(e.getKey(),
                     k -> new State(Tensor.allocate(arena, p.shape()), Tensor.allocate(arena, p.shape())));
             s.step++;
-            double bc1 = 1 - Math.pow(beta1, s.step), bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, s.step));
-            double stepSize = lr / bc1, decay = 1 - lr * weightDecay;
-            long n = p.numel();
-            for (long i = 0; i < n; i++) {
-                double gi = g.get(i);
-                double m = beta1 * s.expAvg.get(i) + (1 - beta1) * gi;
-                double v = beta2 * s.expAvgSq.get(i) + (1 - beta2) * gi * gi;
-                s.expAvg.set(i, (float) m);
-                s.expAvgSq.set(i, (float) v);
-                double denom = Math.sqrt(v) / bc2Sqrt + eps;
-                p.set(i, (float) (p.get(i) * decay - stepSize * m / denom));
-            }
+            BackwardKernels.adamwStep(p.segment(), g.segment(), s.expAvg.segment(), s.expAvgSq.segment(), p.numel(), lr,
+                    beta1, beta2, eps, weightDecay, s.step);
         }
     }
 }
