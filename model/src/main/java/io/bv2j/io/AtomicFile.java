@@ -17,10 +17,10 @@ import java.security.SecureRandom;
  * half-written file (a crash while saving a checkpoint must not destroy the previous one): the data
  * goes to a temporary file in the same folder, which is then renamed over the target.
  */
-final class AtomicFile {
+public final class AtomicFile {
 
     /** The body of a write; may throw IOException. */
-    interface Body {
+    public interface Body {
         void writeTo(OutputStream out) throws IOException;
     }
 
@@ -29,7 +29,7 @@ final class AtomicFile {
     private AtomicFile() {
     }
 
-    static void write(Path target, Body body) {
+    public static void write(Path target, Body body) {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         Path tmp = null;

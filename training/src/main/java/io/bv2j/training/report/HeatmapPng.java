@@ -1,11 +1,10 @@
 package io.bv2j.training.report;
 
-import io.bv2j.Bv2jException;
+import io.bv2j.io.AtomicFile;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -41,14 +40,9 @@ public final class HeatmapPng {
                 }
             }
         }
-        try {
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
-            ImageIO.write(img, "png", tmp.toFile());
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new Bv2jException(file + ": cannot write image: " + e.getMessage(), e);
-        }
+        AtomicFile.write(file, out -> {
+            if (!ImageIO.write(img, "png", out)) throw new IOException("no PNG writer");
+        });
     }
 
     private static int colour(float t) {

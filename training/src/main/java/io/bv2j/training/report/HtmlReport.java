@@ -1,12 +1,9 @@
 package io.bv2j.training.report;
 
-import io.bv2j.Bv2jException;
+import io.bv2j.io.AtomicFile;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -47,13 +44,7 @@ public final class HtmlReport {
             html.append("<p>").append(escape(a)).append("<br><audio controls src=\"").append(escape(a)).append("\"></audio></p>");
         }
         html.append("</body></html>\n");
-        try {
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "report", ".tmp");
-            Files.writeString(tmp, html, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new Bv2jException(file + ": cannot write report: " + e.getMessage(), e);
-        }
+        AtomicFile.write(file, out -> out.write(html.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
     private static List<String> lossKeys(List<Map<String, Object>> metrics) {
