@@ -29,6 +29,8 @@ final class TrainCommand implements Callable<Integer> {
     long maxSteps;
     @Option(names = "--threads", description = "native threads (default: all cores)")
     int threads;
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -41,8 +43,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         Trainer.Summary s = Trainer.run(new Trainer.Options(config, modelDir, resume, initG, initD, initDur, maxSteps,
                 threads, System.out, System.console() != null));
-        System.out.printf("trained steps %d..%d (epoch %d) in %.1f s; last checkpoint %s%n", s.firstStep(), s.lastStep(),
-                s.epoch(), s.seconds(), s.lastCheckpoint());
+        spec.commandLine().getOut().printf("trained steps %d..%d (epoch %d) in %.1f s; last checkpoint %s%n",
+                s.firstStep(), s.lastStep(), s.epoch(), s.seconds(), s.lastCheckpoint());
         return 0;
     }
 }

@@ -98,8 +98,7 @@ public final class Trainer {
         if (perEpoch == 0) throw new Bv2jException("the training filelist yields no batch (fewer usable items than one batch?)");
         while (o.maxSteps() <= 0 || step < o.maxSteps()) {
             BatchIterator batches = data.epoch(sampler, epoch);
-            long done = step - (long) (epoch - 1) * perEpoch; // resuming inside an epoch skips its done batches
-            for (long k = 0; k < done && batches.hasNext(); k++) batches.next();
+            batches.skip(step - (long) (epoch - 1) * perEpoch); // resuming inside an epoch skips its done batches
             Map<String, Double> losses = Map.of();
             while (batches.hasNext() && (o.maxSteps() <= 0 || step < o.maxSteps())) {
                 try (Scope ignored = Scope.open();

@@ -37,6 +37,11 @@ public final class BatchIterator implements Iterator<TrainBatch> {
         return batches.get(i).clone();
     }
 
+    /** Moves past up to n batches without loading them (resuming inside an epoch). */
+    public void skip(long n) {
+        next = (int) Math.min(batches.size(), next + Math.max(0, n));
+    }
+
     @Override
     public boolean hasNext() {
         return next < batches.size();
