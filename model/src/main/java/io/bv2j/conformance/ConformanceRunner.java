@@ -57,9 +57,7 @@ public final class ConformanceRunner {
         all.add(new InferCase("infer_single.safetensors"));
         all.add(new InferCase("infer_batch.safetensors"));
         all.addAll(ModuleCases.all());
-        all.add(new DiscriminatorPCase());
-        all.add(new DiscriminatorSCase());
-        all.add(new DurationDiscriminatorCase());
+        all.addAll(DiscriminatorCases.all());
         all.add(new MelCase());
         ServiceLoader.load(CaseProvider.class).forEach(p -> all.addAll(p.cases()));
         return all;
