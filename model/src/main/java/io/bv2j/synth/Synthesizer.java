@@ -77,8 +77,27 @@ public final class Synthesizer implements AutoCloseable {
         return net.dec().hop();
     }
 
+    /** Above this many latent frames a single utterance is decoded in chunks (bounded memory, same samples). */
+    static final int WHOLE_DECODE_MAX_FRAMES = 512;
+
     public Audio synthesize(Utterance utterance, SynthesisOptions options) {
-        return synthesizeBatch(List.of(utterance), options).getFirst();
+        utterance.validate(0, MAX_PHONES);
+        try (Scope ignored = Scope.open()) {
+            InferResult r = net.latent(batch(List.of(utterance), options), options.noise().get());
+            int frames = r.yLengths()[0];
+            if (frames <= WHOLE_DECODE_MAX_FRAMES) {
+                return trim(r.withWaveform(net.dec().forward(r.decoderInput(), r.g()))).getFirst();
+            }
+            // Long utterances: the decoder's activations grow with the length, so decode in chunks with
+            // receptive-field context (the samples equal a whole decode's up to float rounding).
+            float[] samples = new float[frames * hop()];
+            int[] at = {0};
+            new StreamingDecoder(net.dec(), DEFAULT_STREAM_CHUNK_FRAMES).decode(r.decoderInput(), r.g(), frames, chunk -> {
+                System.arraycopy(chunk, 0, samples, at[0], chunk.length);
+                at[0] += chunk.length;
+            });
+            return new Audio(samples, sampleRate());
+        }
     }
 
     /**
