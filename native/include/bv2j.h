@@ -112,11 +112,17 @@ int bv2j_wn_gate(bv2j_ctx *ctx, const float *x_in, const float *g, int64_t g_bat
  * heads. Masking: position (i, j) is masked when mask_q[b,i]*mask_k[b,j] == 0, or, when
  * full_mask is not NULL, when full_mask[b, i, j] == 0 (then mask_q/mask_k are ignored).
  * Masked scores become -1e4 before the softmax, as in the reference. out: [B, H*D, T].
- * Memory use is O(T) per head: no T x T tensor is stored. */
+ * Memory use is O(T) per head: no T x T tensor is stored.
+ * Dropout (training; 0 <= dropout_p < 1): after the softmax each p[b, h, i, j] is zeroed when a
+ * counter-based draw u(seed, b, h, i, j) in [0, 1) is below dropout_p and scaled by
+ * 1/(1 - dropout_p) otherwise, and the dropped p weighs both v and emb_v (native/src/
+ * counter_rng.h defines u; the backward regenerates the same mask from the same seed). With
+ * dropout_p == 0 nothing is drawn and seed is ignored. */
 int bv2j_rel_attention(bv2j_ctx *ctx, const float *q, const float *k, const float *v,
                        const float *emb_k, const float *emb_v, const float *mask_q,
                        const float *mask_k, const float *full_mask, float *out, int64_t batch,
-                       int64_t heads, int64_t head_dim, int64_t time, int64_t window);
+                       int64_t heads, int64_t head_dim, int64_t time, int64_t window,
+                       float dropout_p, uint64_t seed);
 
 /* Piecewise rational-quadratic spline with linear tails (neural spline flows), elementwise over
  * x[B, C, T]; the parameters of element (b, c, t) are h[b, c*(3K-1) + j, t] for j < 3K-1:

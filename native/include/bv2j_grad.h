@@ -72,13 +72,14 @@ int bv2j_wn_gate_backward(bv2j_ctx *ctx, const float *x_in, const float *g, int6
                           int64_t g_channel_stride, int64_t g_time_stride, const float *dout,
                           float *dx_in, float *dg, int64_t batch, int64_t hidden, int64_t time);
 
-/* Gradients of bv2j_rel_attention: dq, dk, dv [B, H*D, T], demb_k, demb_v [2W+1, D]. */
+/* Gradients of bv2j_rel_attention: dq, dk, dv [B, H*D, T], demb_k, demb_v [2W+1, D]. dropout_p
+ * and seed must be the forward's: the dropout mask is regenerated from them, never stored. */
 int bv2j_rel_attention_backward(bv2j_ctx *ctx, const float *q, const float *k, const float *v,
                                 const float *emb_k, const float *emb_v, const float *mask_q,
                                 const float *mask_k, const float *full_mask, const float *dout,
                                 float *dq, float *dk, float *dv, float *demb_k, float *demb_v,
                                 int64_t batch, int64_t heads, int64_t head_dim, int64_t time,
-                                int64_t window);
+                                int64_t window, float dropout_p, uint64_t seed);
 
 /* Gradients of bv2j_rq_spline: from dy and dlogabsdet (either may be NULL = zero) to dx [B,C,T]
  * and dh [B, C*(3K-1), T]. */

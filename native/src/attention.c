@@ -4,6 +4,7 @@
 #include <string.h>
 #include <omp.h>
 #include "internal.h"
+#include "counter_rng.h"
 
 /* [B, H*D, T] -> [B, H, T, D] so every dot product runs over contiguous memory. */
 static void to_rows(const float *src, float *dst, int64_t batch, int64_t heads, int64_t dim,
@@ -27,8 +28,10 @@ static inline float dot(const float *a, const float *b, int64_t n) {
 int bv2j_rel_attention(bv2j_ctx *ctx, const float *q, const float *k, const float *v,
                        const float *emb_k, const float *emb_v, const float *mask_q,
                        const float *mask_k, const float *full_mask, float *out, int64_t batch,
-                       int64_t heads, int64_t head_dim, int64_t time, int64_t window) {
+                       int64_t heads, int64_t head_dim, int64_t time, int64_t window,
+                       float dropout_p, uint64_t seed) {
     BV2J_CHECK(ctx && q && k && v && emb_k && emb_v && out);
+    BV2J_CHECK(dropout_p >= 0.0f && dropout_p < 1.0f); /* also rejects NaN */
     BV2J_CHECK(full_mask != NULL || (mask_q != NULL && mask_k != NULL));
     BV2J_CHECK(batch >= 0 && heads > 0 && head_dim > 0 && time >= 0 && window >= 0);
     const int threads = ctx->threads;
@@ -42,6 +45,8 @@ int bv2j_rel_attention(bv2j_ctx *ctx, const float *q, const float *k, const floa
     to_rows(k, kr, batch, heads, head_dim, time, threads);
     to_rows(v, vr, batch, heads, head_dim, time, threads);
     const float scale = 1.0f / sqrtf((float) head_dim);
+    const int drop = dropout_p > 0.0f;
+    const float keep_scale = drop ? 1.0f / (1.0f - dropout_p) : 1.0f;
 
 #pragma omp parallel for collapse(3) num_threads(threads) schedule(static) \
         if (batch * heads * time * time * head_dim > BV2J_PARALLEL_MIN)
@@ -76,8 +81,15 @@ int bv2j_rel_attention(bv2j_ctx *ctx, const float *q, const float *k, const floa
                 const float inv = (float) (1.0 / sum);
                 float *o = out + (b * heads + h) * head_dim * time + i;
                 for (int64_t c = 0; c < head_dim; c++) qi[c] = 0.0f; /* reuse as accumulator */
+                /* Dropout on the probabilities (p == 0: no draws at all, the plain path). */
+                const uint64_t row_key = drop ? bv2j_attn_row_key(bv2j_attn_head_key(seed, b, h), i) : 0;
                 for (int64_t j = 0; j < time; j++) {
-                    const float pj = p[j] * inv;
+                    float pj = p[j] * inv;
+                    if (drop) {
+                        const float m = bv2j_attn_drop(row_key, j, dropout_p, keep_scale);
+                        if (m == 0.0f) continue;
+                        pj *= m;
+                    }
                     const float *vj = vr + (base + j) * head_dim;
                     for (int64_t c = 0; c < head_dim; c++) qi[c] += pj * vj[c];
                     int64_t rel = j - i;

@@ -5,11 +5,15 @@
  *   pass 2, one key column j at a time: the same p_ij and ds_ij from the saved row max, 1/sum and
  *           delta, summed over i into dk_j and dv_j.
  * Each pass writes only its own rows or columns, so neither needs atomics; demb_k / demb_v (shared
- * by every row) go through per-thread partial sums reduced at the end. */
+ * by every row) go through per-thread partial sums reduced at the end.
+ * Dropout: with m_ij in {0, 1/(1-p)} regenerated from the seed (counter_rng.h), out_i =
+ * sum_j p_ij m_ij (v_j + Ev), so dL/dp_ij = m_ij dp_ij, which the softmax backward uses in place
+ * of dp_ij; v and emb_v see the dropped weight p_ij m_ij. */
 #include <math.h>
 #include <string.h>
 #include <omp.h>
 #include "internal.h"
+#include "counter_rng.h"
 
 /* [B, H*D, T] -> [B, H, T, D] times `mul`, so every dot product runs over contiguous memory. */
 static void to_rows(const float *src, float *dst, float mul, int64_t batch, int64_t heads,
@@ -47,7 +51,25 @@ typedef struct {
     const float *emb_k, *emb_v;     /* [2W+1, D] */
     const float *mask_q, *mask_k, *full_mask;
     int64_t heads, dim, time, window;
+    float dropout_p, keep_scale; /* dropout_p == 0: no dropout, no draws */
+    uint64_t seed;
 } att_rows;
+
+/* The keys of head (b, h)'s and of its row i's dropout draws (unused without dropout). */
+static inline uint64_t head_key(const att_rows *a, int64_t b, int64_t h) {
+    return a->dropout_p > 0.0f ? bv2j_attn_head_key(a->seed, b, h) : 0;
+}
+
+static inline uint64_t row_key(const att_rows *a, uint64_t head, int64_t i) {
+    return a->dropout_p > 0.0f ? bv2j_attn_row_key(head, i) : 0;
+}
+
+/* m_ij: 1 without dropout (x * 1.0f == x, so that path is bit-identical to no dropout at all),
+ * else 0 or 1/(1-p) exactly as the forward drew it. */
+static inline float drop_mul(const att_rows *a, uint64_t key, int64_t j) {
+    if (a->dropout_p == 0.0f) return 1.0f;
+    return bv2j_attn_drop(key, j, a->dropout_p, a->keep_scale);
+}
 
 /* The forward's mask test: masked scores are the constant -1e4, so they pass no gradient. */
 static inline int masked(const att_rows *a, int64_t b, int64_t i, int64_t j) {
@@ -93,11 +115,14 @@ static void query_row(const att_rows *a, int64_t b, int64_t h, int64_t i, float 
         sum += p[j];
     }
     const float inv = (float) (1.0 / sum);
+    const uint64_t key = row_key(a, head_key(a, b, h), i);
     double delta = 0.0;
     for (int64_t j = 0; j < T; j++) {
         p[j] *= inv;
-        /* p == 0 (masked keys, far outliers) contributes nothing: skip its two dot products. */
-        dp[j] = p[j] == 0.0f ? 0.0f : dprob(a, base, di, i, j);
+        /* p == 0 (masked keys, far outliers) or a dropped entry contributes nothing to dL/dp:
+         * skip its two dot products. dp is dL/dp of the undropped p. */
+        const float m = p[j] == 0.0f ? 0.0f : drop_mul(a, key, j);
+        dp[j] = m == 0.0f ? 0.0f : dprob(a, base, di, i, j) * m;
         delta += (double) p[j] * dp[j];
     }
     memset(acc, 0, (size_t) D * sizeof(float));
@@ -105,7 +130,10 @@ static void query_row(const att_rows *a, int64_t b, int64_t h, int64_t i, float 
         if (p[j] == 0.0f) continue;
         const int64_t rel = j - i;
         const int in_window = rel >= -W && rel <= W;
-        if (in_window) axpy(p[j], di, pdemb_v + (rel + W) * D, D);
+        if (in_window) {
+            const float pm = p[j] * drop_mul(a, key, j); /* the weight emb_v saw */
+            if (pm != 0.0f) axpy(pm, di, pdemb_v + (rel + W) * D, D);
+        }
         if (masked(a, b, i, j)) continue;
         const float ds = p[j] * (dp[j] - (float) delta);
         axpy(ds, a->kr + (base + j) * D, acc, D);
@@ -128,14 +156,17 @@ static void key_column(const att_rows *a, int64_t b, int64_t h, int64_t j, const
                        const float *inv, const float *delta, float *dk, float *dv, float *acc) {
     const int64_t T = a->time, D = a->dim, base = (b * a->heads + h) * T;
     float *gk = acc, *gv = acc + D;
+    const uint64_t head = head_key(a, b, h);
     memset(acc, 0, 2 * (size_t) D * sizeof(float));
     for (int64_t i = 0; i < T; i++) {
         const float *qi = a->qs + (base + i) * D, *di = a->dr + (base + i) * D;
         const float p = expf(score(a, b, base, qi, i, j) - mx[base + i]) * inv[base + i];
         if (p == 0.0f) continue;
-        axpy(p, di, gv, D);
+        const float m = drop_mul(a, row_key(a, head, i), j);
+        if (m != 0.0f) axpy(p * m, di, gv, D);
         if (masked(a, b, i, j)) continue;
-        const float ds = p * (dprob(a, base, di, i, j) - delta[base + i]);
+        const float g = m == 0.0f ? 0.0f : dprob(a, base, di, i, j) * m;
+        const float ds = p * (g - delta[base + i]);
         axpy(ds, qi, gk, D);
     }
     float *ok = dk + base * D + j, *ov = dv + base * D + j;
@@ -150,8 +181,9 @@ int bv2j_rel_attention_backward(bv2j_ctx *ctx, const float *q, const float *k, c
                                 const float *mask_k, const float *full_mask, const float *dout,
                                 float *dq, float *dk, float *dv, float *demb_k, float *demb_v,
                                 int64_t batch, int64_t heads, int64_t head_dim, int64_t time,
-                                int64_t window) {
+                                int64_t window, float dropout_p, uint64_t seed) {
     BV2J_CHECK(ctx && q && k && v && emb_k && emb_v && dout && dq && dk && dv && demb_k && demb_v);
+    BV2J_CHECK(dropout_p >= 0.0f && dropout_p < 1.0f); /* also rejects NaN */
     BV2J_CHECK(full_mask != NULL || (mask_q != NULL && mask_k != NULL));
     BV2J_CHECK(batch >= 0 && heads > 0 && head_dim > 0 && time >= 0 && window >= 0);
     const int threads = ctx->threads;
@@ -171,7 +203,8 @@ int bv2j_rel_attention_backward(bv2j_ctx *ctx, const float *q, const float *k, c
     to_rows(v, vr, 1.0f, batch, heads, D, T, threads);
     to_rows(dout, dr, 1.0f, batch, heads, D, T, threads);
     const att_rows a = {qs, kr, vr, dr, emb_k, emb_v, mask_q, mask_k, full_mask,
-                        heads, D, T, window};
+                        heads, D, T, window, dropout_p,
+                        dropout_p > 0.0f ? 1.0f / (1.0f - dropout_p) : 1.0f, seed};
 
 #pragma omp parallel num_threads(threads)
     {

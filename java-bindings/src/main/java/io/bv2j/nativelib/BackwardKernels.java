@@ -46,7 +46,8 @@ public final class BackwardKernels {
             JAVA_LONG, JAVA_LONG);
     private static final Downcalls.Lazy REL_ATTENTION = new Downcalls.Lazy("bv2j_rel_attention_backward", JAVA_INT,
             ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS,
-            ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+            ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_FLOAT,
+            JAVA_LONG);
     private static final Downcalls.Lazy RQ_SPLINE = new Downcalls.Lazy("bv2j_rq_spline_backward", JAVA_INT,
             ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
             JAVA_FLOAT, JAVA_FLOAT, JAVA_INT);
@@ -229,10 +230,10 @@ public final class BackwardKernels {
                                     MemorySegment embV, MemorySegment maskQ, MemorySegment maskK,
                                     MemorySegment fullMask, MemorySegment dout, MemorySegment dq, MemorySegment dk,
                                     MemorySegment dv, MemorySegment dEmbK, MemorySegment dEmbV, long batch,
-                                    long heads, long headDim, long time, long window) {
+                                    long heads, long headDim, long time, long window, float dropoutP, long seed) {
         try {
             int rc = (int) REL_ATTENTION.get().invokeExact(NativeContext.current(), q, k, v, embK, embV, maskQ, maskK,
-                    fullMask, dout, dq, dk, dv, dEmbK, dEmbV, batch, heads, headDim, time, window);
+                    fullMask, dout, dq, dk, dv, dEmbK, dEmbV, batch, heads, headDim, time, window, dropoutP, seed);
             Downcalls.check("rel_attention_backward", rc);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);

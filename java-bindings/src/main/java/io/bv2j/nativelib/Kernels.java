@@ -42,7 +42,7 @@ public final class Kernels {
             ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle REL_ATTENTION = Downcalls.handle("bv2j_rel_attention", JAVA_INT,
             ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS,
-            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_FLOAT, JAVA_LONG);
     private static final MethodHandle RQ_SPLINE = Downcalls.handle("bv2j_rq_spline", JAVA_INT,
             ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
             JAVA_FLOAT, JAVA_FLOAT, JAVA_INT);
@@ -151,13 +151,18 @@ public final class Kernels {
         }
     }
 
+    /**
+     * Relative-position attention; {@code dropoutP} in [0, 1) drops softmax probabilities with a
+     * counter-based mask derived from {@code seed} (no draws when 0). The backward
+     * ({@link BackwardKernels#relAttention}) must get the same {@code dropoutP} and {@code seed}.
+     */
     public static void relAttention(MemorySegment q, MemorySegment k, MemorySegment v, MemorySegment embK,
                                     MemorySegment embV, MemorySegment maskQ, MemorySegment maskK,
                                     MemorySegment fullMask, MemorySegment out, long batch, long heads, long headDim,
-                                    long time, long window) {
+                                    long time, long window, float dropoutP, long seed) {
         try {
             int rc = (int) REL_ATTENTION.invokeExact(NativeContext.current(), q, k, v, embK, embV, maskQ, maskK,
-                    fullMask, out, batch, heads, headDim, time, window);
+                    fullMask, out, batch, heads, headDim, time, window, dropoutP, seed);
             Downcalls.check("rel_attention", rc);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);

@@ -58,7 +58,7 @@ class AttentionSplineBackwardTest {
             MemorySegment fullMask = segment(arena, a.fullMask());
             MemorySegment out = arena.allocate(JAVA_FLOAT, n);
             Kernels.relAttention(in[0], in[1], in[2], in[3], in[4], maskQ, maskK, fullMask, out, a.batch(),
-                    a.heads(), a.dim(), a.time(), WINDOW);
+                    a.heads(), a.dim(), a.time(), WINDOW, 0f, 0L);
             assertClose("forward", read(out, n), attentionForward(a, a.tensors()), 1e-5);
 
             MemorySegment[] grads = {arena.allocate(JAVA_FLOAT, n), arena.allocate(JAVA_FLOAT, n),
@@ -67,7 +67,7 @@ class AttentionSplineBackwardTest {
             for (MemorySegment g : grads) g.fill((byte) 0x7f);
             BackwardKernels.relAttention(in[0], in[1], in[2], in[3], in[4], maskQ, maskK, fullMask,
                     segment(arena, toFloat(a.r())), grads[0], grads[1], grads[2], grads[3], grads[4], a.batch(),
-                    a.heads(), a.dim(), a.time(), WINDOW);
+                    a.heads(), a.dim(), a.time(), WINDOW, 0f, 0L);
             ToDoubleFunction<double[][]> loss = t -> dot(attentionForward(a, t), a.r());
             for (int i = 0; i < 5; i++) {
                 double[] fd = finiteDifference(loss, a.tensors(), i);
@@ -157,7 +157,7 @@ class AttentionSplineBackwardTest {
             MemorySegment mask = segment(arena, g.get("in/attn_mask")); // [B, 1, T, T] = [B, T, T]
             MemorySegment att = arena.allocate(JAVA_FLOAT, n);
             Kernels.relAttention(q, k, v, embK, embV, MemorySegment.NULL, MemorySegment.NULL, mask, att, batch, heads,
-                    dim, time, WINDOW);
+                    dim, time, WINDOW, 0f, 0L);
             float[] attended = read(att, n);
             assertClose("out", conv1x1(g, "conv_o", attended, batch, time), toDouble(g.get("out/out")), 1e-4);
 
@@ -166,7 +166,7 @@ class AttentionSplineBackwardTest {
             MemorySegment dv = arena.allocate(JAVA_FLOAT, n);
             MemorySegment dEmbK = arena.allocate(JAVA_FLOAT, 9 * dim), dEmbV = arena.allocate(JAVA_FLOAT, 9 * dim);
             BackwardKernels.relAttention(q, k, v, embK, embV, MemorySegment.NULL, MemorySegment.NULL, mask,
-                    segment(arena, dAtt), dq, dk, dv, dEmbK, dEmbV, batch, heads, dim, time, WINDOW);
+                    segment(arena, dAtt), dq, dk, dv, dEmbK, dEmbV, batch, heads, dim, time, WINDOW, 0f, 0L);
             float[][] dqkv = {read(dq, n), read(dk, n), read(dv, n)};
             String[] convs = {"conv_q", "conv_k", "conv_v"};
             double[] dx = new double[n];

@@ -59,7 +59,10 @@ public final class ModuleCases {
         if (a.args().containsKey("heads_share") && !a.bool("heads_share")) {
             throw new Bv2jException(g.path().getFileName() + ": heads_share=false is not part of the reference network");
         }
-        var mod = ModuleCase.withParams(new MultiHeadAttention(a.i("channels"), a.i("out_channels"), a.i("n_heads")), g);
+        // Dropout is off in parity runs; p_dropout only has to be a valid probability.
+        double pDropout = a.args().containsKey("p_dropout") ? a.d("p_dropout") : 0.0;
+        var mod = ModuleCase.withParams(new MultiHeadAttention(a.i("channels"), a.i("out_channels"), a.i("n_heads"),
+                pDropout), g);
         return Map.of("out", mod.forwardWithMask(g.tensor("in/x"), g.tensor("in/attn_mask")));
     }
 

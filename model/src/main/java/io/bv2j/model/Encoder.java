@@ -32,7 +32,7 @@ public final class Encoder extends Module {
         // order, and with it optimizer state indices, match torch's.
         spkEmbLinear = ginChannels > 0 ? child("spk_emb_linear", new Linear(ginChannels, hidden)) : null;
         for (int i = 0; i < layers; i++) {
-            attnLayers.add(child("attn_layers." + i, new MultiHeadAttention(hidden, hidden, heads)));
+            attnLayers.add(child("attn_layers." + i, new MultiHeadAttention(hidden, hidden, heads, pDropout)));
         }
         for (int i = 0; i < layers; i++) norms1.add(child("norm_layers_1." + i, new LayerNorm(hidden)));
         for (int i = 0; i < layers; i++) ffnLayers.add(child("ffn_layers." + i, new FFN(hidden, hidden, filter, kernel, pDropout)));

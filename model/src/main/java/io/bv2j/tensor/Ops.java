@@ -539,6 +539,20 @@ public final class Ops {
      */
     public static Tensor relAttention(Tensor q, Tensor k, Tensor v, Tensor embK, Tensor embV, Tensor xMask,
                                       Tensor fullMask, int heads, int window) {
+        return relAttention(q, k, v, embK, embV, xMask, fullMask, heads, window, 0f, 0L);
+    }
+
+    /**
+     * {@link #relAttention(Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, int, int)} with
+     * dropout on the attention probabilities (the reference's self.drop(p_attn)): each entry is
+     * dropped with probability {@code dropoutP} in [0, 1) by a mask that the kernel derives from
+     * {@code seed} and the entry's indices, never stored; the backward regenerates it. 0: no dropout.
+     */
+    public static Tensor relAttention(Tensor q, Tensor k, Tensor v, Tensor embK, Tensor embV, Tensor xMask,
+                                      Tensor fullMask, int heads, int window, float dropoutP, long seed) {
+        if (!(dropoutP >= 0f && dropoutP < 1f)) {
+            throw new IllegalArgumentException("attention: dropout probability " + dropoutP + " not in [0, 1)");
+        }
         requireRank("attention q", q, 3);
         int b = q.dim(0), c = q.dim(1), t = q.dim(2);
         if (!Arrays.equals(k.shape(), q.shape()) || !Arrays.equals(v.shape(), q.shape())) {
@@ -559,13 +573,13 @@ public final class Ops {
         MemorySegment m = xMask == null ? MemorySegment.NULL : xMask.segment();
         MemorySegment full = fullMask == null ? MemorySegment.NULL : fullMask.segment();
         Kernels.relAttention(q.segment(), k.segment(), v.segment(), embK.segment(), embV.segment(), m, m, full,
-                y.segment(), b, heads, d, t, window);
+                y.segment(), b, heads, d, t, window, dropoutP, seed);
         Grad.record(y, dy -> {
             Tensor dq = Tensor.empty(q.shape()), dk = Tensor.empty(k.shape()), dv = Tensor.empty(v.shape());
             Tensor dek = Tensor.empty(embK.shape()), dev = Tensor.empty(embV.shape());
             BackwardKernels.relAttention(q.segment(), k.segment(), v.segment(), embK.segment(), embV.segment(), m, m,
                     full, dy.segment(), dq.segment(), dk.segment(), dv.segment(), dek.segment(), dev.segment(), b,
-                    heads, d, t, window);
+                    heads, d, t, window, dropoutP, seed);
             return new Tensor[]{dq, dk, dv, dek, dev};
         }, q, k, v, embK, embV);
         return y;
