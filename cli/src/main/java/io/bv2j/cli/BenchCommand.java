@@ -22,7 +22,7 @@ final class BenchCommand implements Callable<Integer> {
     Path config;
     @Option(names = "--checkpoint", description = "G_*.pth (default: random weights; speed does not depend on them)")
     Path checkpoint;
-    @Option(names = "--part", required = true, description = "decoder, full or train-step")
+    @Option(names = "--part", required = true, description = "decoder, full, train-step or decoder-backward")
     String part;
     @Option(names = "--frames", description = "latent frames (decoder, full; default ${DEFAULT-VALUE})")
     int frames = 160;
@@ -39,6 +39,12 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if ("decoder-backward".equalsIgnoreCase(part)) {
+            NativeContext.setThreads(threads);
+            spec.commandLine().getOut().println(TrainStepBench.decoder(ModelConfig.read(config), frames, reps).line()
+                    + " threads=" + threads);
+            return 0;
+        }
         if ("train-step".equalsIgnoreCase(part)) {
             NativeContext.setThreads(threads);
             TrainStepBench.Result r = TrainStepBench.run(ModelConfig.read(config), batch, segment, reps);

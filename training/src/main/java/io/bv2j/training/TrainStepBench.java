@@ -40,6 +40,45 @@ public final class TrainStepBench {
     private TrainStepBench() {
     }
 
+    /** Decoder forward vs forward+backward on one segment: seconds (medians) and their ratio. */
+    public record DecoderResult(int frames, double forwardSeconds, double backwardSeconds) {
+        public String line() {
+            return String.format("part=decoder-backward frames=%d forward_s=%.3f backward_s=%.3f backward_over_forward=%.2f",
+                    frames, forwardSeconds, backwardSeconds, backwardSeconds / forwardSeconds);
+        }
+    }
+
+    /** Times the generator's decoder forward and its backward (all parameter and input gradients) separately. */
+    public static DecoderResult decoder(ModelConfig config, int frames, int reps) {
+        try (Arena arena = Arena.ofConfined()) {
+            SynthesizerTrn net = new SynthesizerTrn(Hparams.of(config));
+            trainable(net, arena, 1);
+            Hparams hp = net.hparams();
+            double[] fwd = new double[reps], bwd = new double[reps];
+            for (int r = -1; r < reps; r++) {
+                try (Scope ignored = Scope.open(); io.bv2j.tensor.Grad g = io.bv2j.tensor.Grad.enable()) {
+                    SplittableRandom rnd = new SplittableRandom(r + 3);
+                    float[] z = new float[hp.interChannels() * frames], gv = new float[Math.max(1, hp.ginChannels())];
+                    for (int i = 0; i < z.length; i++) z[i] = (float) rnd.nextGaussian();
+                    for (int i = 0; i < gv.length; i++) gv[i] = (float) rnd.nextGaussian();
+                    Tensor zt = Tensor.of(z, 1, hp.interChannels(), frames), gt = Tensor.of(gv, 1, gv.length, 1);
+                    long t0 = System.nanoTime();
+                    Tensor o = net.dec().forward(zt, hp.ginChannels() > 0 ? gt : null);
+                    long t1 = System.nanoTime();
+                    io.bv2j.tensor.Grad.backward(io.bv2j.tensor.Ops.sumAll(o));
+                    long t2 = System.nanoTime();
+                    if (r >= 0) {
+                        fwd[r] = (t1 - t0) / 1e9;
+                        bwd[r] = (t2 - t1) / 1e9;
+                    }
+                }
+            }
+            Arrays.sort(fwd);
+            Arrays.sort(bwd);
+            return new DecoderResult(frames, fwd[reps / 2], bwd[reps / 2]);
+        }
+    }
+
     /** batchSize/segmentSamples <= 0 take the config's train.batch_size / train.segment_size. */
     public static Result run(ModelConfig config, int batchSize, int segmentSamples, int reps) {
         int b = batchSize > 0 ? batchSize : config.train().batchSize();
