@@ -384,7 +384,8 @@ public final class Ops {
 
     /** A tensor of ones. */
     public static Tensor ones(int... shape) {
-        Tensor t = Tensor.empty(shape);
+        // From zeros, not empty(): 0·x + 1 of uninitialised memory is NaN wherever x is NaN or inf.
+        Tensor t = Tensor.zeros(shape);
         if (t.numel() > 0) Kernels.unary(Kernels.AFFINE, t.segment(), t.segment(), t.numel(), 0f, 1f);
         return t;
     }
