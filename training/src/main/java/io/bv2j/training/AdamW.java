@@ -59,6 +59,16 @@ public final class AdamW {
         this.arena = arena;
     }
 
+    /** torch.optim.AdamW's default weight decay, which train_ms.py keeps. */
+    public static final double WEIGHT_DECAY = 0.01;
+
+    /** The reference trainer's optimizer for a module: its parameters in torch's order, train.* hyperparameters. */
+    public static AdamW forModule(io.bv2j.nn.Module module, io.bv2j.io.ModelConfig.Train t, Arena arena) {
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        module.forEachParameter("", params::put);
+        return new AdamW(params, t.learningRate(), t.betas().get(0), t.betas().get(1), t.eps(), WEIGHT_DECAY, arena);
+    }
+
     public double learningRate() {
         return lr;
     }

@@ -97,8 +97,9 @@ public final class TrainStepBench {
             DurationDiscriminator netDur = config.model().useDurationDiscriminator()
                     ? trainable(new DurationDiscriminator(hidden, hidden, 3, 0.1, gin), arena, 3) : null;
             ModelConfig.Train t = config.train();
-            TrainStep step = new TrainStep(netG, netD, netDur, adamW(netG, t, arena), adamW(netD, t, arena),
-                    netDur == null ? null : adamW(netDur, t, arena), withSegment(config, segment),
+            TrainStep step = new TrainStep(netG, netD, netDur, AdamW.forModule(netG, t, arena),
+                    AdamW.forModule(netD, t, arena), netDur == null ? null : AdamW.forModule(netDur, t, arena),
+                    withSegment(config, segment),
                     new Spectrogram(d.filterLength(), hop, d.winLength(), arena),
                     new MelFilterbank(d.samplingRate(), d.filterLength(), d.nMelChannels(), d.melFmin(), d.melFmax(),
                             arena));
@@ -120,12 +121,6 @@ public final class TrainStepBench {
     private static <M extends Module> M trainable(M module, Arena arena, long seed) {
         module.loadForTraining(RandomWeights.of(module, seed), "", arena);
         return module;
-    }
-
-    private static AdamW adamW(Module m, ModelConfig.Train t, Arena arena) {
-        Map<String, Tensor> params = new LinkedHashMap<>();
-        m.forEachParameter("", params::put);
-        return new AdamW(params, t.learningRate(), t.betas().get(0), t.betas().get(1), t.eps(), 0.01, arena);
     }
 
     /** The config with train.segment_size replaced (the step slices that many samples). */

@@ -44,8 +44,6 @@ public final class Trainer {
     public record Summary(long firstStep, long lastStep, int epoch, double seconds, Path lastCheckpoint) {
     }
 
-    private static final double WEIGHT_DECAY = 0.01;
-
     private final Options o;
     private final ModelConfig config;
     private final Arena arena = Arena.ofShared();
@@ -152,9 +150,9 @@ public final class Trainer {
         load(netG, g, 1);
         load(netD, latest != null ? latest.d() : o.initD(), 2);
         if (netDur != null) load(netDur, latest != null ? latest.dur() : o.initDur(), 3);
-        optG = adamW(netG);
-        optD = adamW(netD);
-        optDur = netDur == null ? null : adamW(netDur);
+        optG = AdamW.forModule(netG, config.train(), arena);
+        optD = AdamW.forModule(netD, config.train(), arena);
+        optDur = netDur == null ? null : AdamW.forModule(netDur, config.train(), arena);
         if (latest != null) {
             step = latest.step();
             epoch = (int) Math.max(1, latest.epoch());
@@ -181,13 +179,6 @@ public final class Trainer {
         } else {
             module.loadForTraining(RandomWeights.of(module, config.train().seed() * 31 + seed), "", arena);
         }
-    }
-
-    private AdamW adamW(Module m) {
-        Map<String, Tensor> params = new LinkedHashMap<>();
-        m.forEachParameter("", params::put);
-        ModelConfig.Train t = config.train();
-        return new AdamW(params, t.learningRate(), t.betas().get(0), t.betas().get(1), t.eps(), WEIGHT_DECAY, arena);
     }
 
     private AdamW[] optimizers() {

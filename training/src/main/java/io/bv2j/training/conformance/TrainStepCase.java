@@ -38,7 +38,6 @@ import java.util.Map;
  */
 public final class TrainStepCase implements ConformanceCase {
     private static final String FILE = "train_step.safetensors";
-    private static final double WEIGHT_DECAY = 0.01;
 
     @Override
     public String group() {
@@ -74,7 +73,8 @@ public final class TrainStepCase implements ConformanceCase {
         filled.requireAllTaken();
 
         ModelConfig.Train t = config.train();
-        AdamW optG = optimizer(netG, t, arena), optD = optimizer(netD, t, arena), optDur = optimizer(netDur, t, arena);
+        AdamW optG = AdamW.forModule(netG, t, arena), optD = AdamW.forModule(netD, t, arena);
+        AdamW optDur = AdamW.forModule(netDur, t, arena);
         ModelConfig.Data d = config.data();
         Spectrogram stft = new Spectrogram(d.filterLength(), d.hopLength(), d.winLength(), arena);
         MelFilterbank mel = new MelFilterbank(d.samplingRate(), d.filterLength(), d.nMelChannels(), d.melFmin(),
@@ -104,12 +104,6 @@ public final class TrainStepCase implements ConformanceCase {
         rows.addAll(after(g, netDur, "net_dur_disc.", "grad_dur_disc/net_dur_disc.", t.learningRate()));
         rows.addAll(afterNormSum(g, netD));
         return rows;
-    }
-
-    private static AdamW optimizer(Module m, ModelConfig.Train t, Arena arena) {
-        Map<String, Tensor> params = new LinkedHashMap<>();
-        m.forEachParameter("", params::put);
-        return new AdamW(params, t.learningRate(), t.betas().get(0), t.betas().get(1), t.eps(), WEIGHT_DECAY, arena);
     }
 
     private static TrainBatch batch(GoldenFile g) {
@@ -208,7 +202,7 @@ public final class TrainStepCase implements ConformanceCase {
             float[] ref = g.raw(key).toFloats(), ours = leaf.toArray();
             double refGrad = g.has(gradKey) ? Compare.norm(g.raw(gradKey).toFloats()) : -1;
             if (refGrad > 0 && refGrad < floor) {
-                double bound = lr * (1 + WEIGHT_DECAY) * 1.001, worst = 0;
+                double bound = lr * (1 + AdamW.WEIGHT_DECAY) * 1.001, worst = 0;
                 for (int i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs((double) ours[i] - ref[i]));
                 rows.add(new Row(FILE, key + " (noise-floor gradient: |Δ| ≤ lr)", worst / bound, worst, 1, false, null));
             } else {
