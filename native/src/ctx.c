@@ -48,8 +48,8 @@ void bv2j_ctx_destroy(bv2j_ctx *ctx) {
 int bv2j_set_threads(bv2j_ctx *ctx, int threads) {
     BV2J_CHECK(ctx != NULL && threads > 0 && threads <= 4096);
     ctx->threads = threads;
-    /* OpenBLAS's thread count is process-wide: the last context to set it wins. */
-    if (ctx->blas_set_threads) ctx->blas_set_threads(threads);
+    /* OpenBLAS runs single-threaded; bv2j_gemm splits large products over OpenMP (gemm.c). */
+    if (ctx->blas_set_threads) ctx->blas_set_threads(1);
     return BV2J_OK;
 }
 

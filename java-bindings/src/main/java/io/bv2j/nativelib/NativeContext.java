@@ -49,7 +49,7 @@ public final class NativeContext {
         return ctx.handle;
     }
 
-    /** Threads used by every kernel from now on (OpenBLAS's pool is process-wide). */
+    /** Threads used by every kernel from now on, GEMMs included (they are split by bv2j, not OpenBLAS). */
     public static void setThreads(int n) {
         if (n < 1 || n > 4096) throw new Bv2jException("threads must be between 1 and 4096, got " + n);
         threads = n;

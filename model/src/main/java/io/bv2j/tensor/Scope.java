@@ -48,9 +48,9 @@ public final class Scope implements AutoCloseable {
     }
 
     /** Zeroed memory in the innermost scope, counting the bytes. */
-    static MemorySegment allocate(long byteSize, long alignment) {
+    static MemorySegment allocate(long byteSize) {
         Scope top = top();
-        MemorySegment seg = top.arena.allocate(byteSize, alignment);
+        MemorySegment seg = NativeHeap.allocate(byteSize, top.arena).fill((byte) 0);
         top.count(byteSize);
         return seg;
     }

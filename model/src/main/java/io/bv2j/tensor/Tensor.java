@@ -30,7 +30,7 @@ public final class Tensor {
     /** Zero-filled tensor in the current {@link Scope}. */
     public static Tensor zeros(int... shape) {
         int[] s = shape.clone();
-        return new Tensor(Scope.allocate(Math.max(1, numel(s)) * Float.BYTES, ALIGN), s);
+        return new Tensor(Scope.allocate(Math.max(1, numel(s)) * Float.BYTES), s);
     }
 
     /** A tensor in the current Scope whose contents are undefined until written (for kernel outputs). */
