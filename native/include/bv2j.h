@@ -52,6 +52,16 @@ int bv2j_conv1d(bv2j_ctx *ctx, const float *x, const float *w, const float *bias
                 int64_t kernel, int64_t stride, int64_t pad_left, int64_t dilation,
                 int64_t groups);
 
+/* bv2j_conv1d (groups == 1) with the neighbours of a HiFi-GAN residual block fused in:
+ * y = conv1d(act(x), w) + bias + residual, where act is leaky ReLU with in_slope when in_act is
+ * BV2J_CONV_ACT_LEAKY_RELU and the identity for BV2J_CONV_ACT_NONE; residual [B, Cout, Tout]
+ * and bias may be NULL. residual must not overlap y. */
+enum { BV2J_CONV_ACT_NONE = 0, BV2J_CONV_ACT_LEAKY_RELU = 1 };
+int bv2j_conv1d_fused(bv2j_ctx *ctx, const float *x, const float *w, const float *bias,
+                      const float *residual, float *y, int64_t batch, int64_t c_in, int64_t t_in,
+                      int64_t c_out, int64_t t_out, int64_t kernel, int64_t stride,
+                      int64_t pad_left, int64_t dilation, int in_act, float in_slope);
+
 /* y[B, Cout, Tout] = conv_transpose1d(x[B, Cin, Tin], w[Cin, Cout, K]) + bias, with output
  * position o = i*stride + k - padding kept when 0 <= o < Tout. */
 int bv2j_conv_transpose1d(bv2j_ctx *ctx, const float *x, const float *w, const float *bias,

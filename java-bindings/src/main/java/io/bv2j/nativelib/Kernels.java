@@ -24,6 +24,9 @@ public final class Kernels {
     private static final MethodHandle CONV1D = Downcalls.handle("bv2j_conv1d", JAVA_INT,
             ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
             JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle CONV1D_FUSED = Downcalls.handle("bv2j_conv1d_fused", JAVA_INT,
+            ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
+            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_FLOAT);
     private static final MethodHandle CONV_TRANSPOSE1D = Downcalls.handle("bv2j_conv_transpose1d", JAVA_INT,
             ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
             JAVA_LONG, JAVA_LONG, JAVA_LONG);
@@ -71,6 +74,23 @@ public final class Kernels {
             int rc = (int) CONV1D.invokeExact(NativeContext.current(), x, w, bias, y, batch, cIn, tIn, cOut, tOut,
                     kernel, stride, padLeft, dilation, groups);
             Downcalls.check("conv1d", rc);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    /**
+     * y = conv1d(leakyRelu(x, inSlope) or x, w) + bias + residual (groups 1); bias and residual may
+     * be NULL; NaN inSlope means no activation.
+     */
+    public static void conv1dFused(MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment residual,
+                                   MemorySegment y, long batch, long cIn, long tIn, long cOut, long tOut, long kernel,
+                                   long stride, long padLeft, long dilation, float inSlope) {
+        boolean act = !Float.isNaN(inSlope);
+        try {
+            int rc = (int) CONV1D_FUSED.invokeExact(NativeContext.current(), x, w, bias, residual, y, batch, cIn, tIn,
+                    cOut, tOut, kernel, stride, padLeft, dilation, act ? 1 : 0, act ? inSlope : 0f);
+            Downcalls.check("conv1d_fused", rc);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }

@@ -97,7 +97,7 @@ public final class Generator extends Module {
             x = Ops.scale(xs, 1f / numKernels);
         }
         // torch's default slope 0.01 here, not LRELU_SLOPE: a quirk of the reference kept on purpose.
-        x = convPost.forward(Ops.leakyRelu(x, 0.01f));
+        x = convPost.forwardFused(x, 0.01f, null);
         return Ops.tanh(x);
     }
 }

@@ -2,7 +2,6 @@ package io.bv2j.model;
 
 import io.bv2j.nn.Conv1d;
 import io.bv2j.nn.Module;
-import io.bv2j.tensor.Ops;
 import io.bv2j.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -27,9 +26,8 @@ public final class ResBlock1 extends Module implements ResBlock {
     @Override
     public Tensor forward(Tensor x) {
         for (int i = 0; i < convs1.size(); i++) {
-            Tensor xt = convs1.get(i).forward(Ops.leakyRelu(x, LRELU_SLOPE));
-            xt = convs2.get(i).forward(Ops.leakyRelu(xt, LRELU_SLOPE));
-            x = Ops.add(xt, x);
+            Tensor xt = convs1.get(i).forwardFused(x, LRELU_SLOPE, null);
+            x = convs2.get(i).forwardFused(xt, LRELU_SLOPE, x);
         }
         return x;
     }

@@ -2,7 +2,6 @@ package io.bv2j.model;
 
 import io.bv2j.nn.Conv1d;
 import io.bv2j.nn.Module;
-import io.bv2j.tensor.Ops;
 import io.bv2j.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -22,7 +21,7 @@ public final class ResBlock2 extends Module implements ResBlock {
 
     @Override
     public Tensor forward(Tensor x) {
-        for (Conv1d c : convs) x = Ops.add(c.forward(Ops.leakyRelu(x, LRELU_SLOPE)), x);
+        for (Conv1d c : convs) x = c.forwardFused(x, LRELU_SLOPE, x);
         return x;
     }
 }

@@ -34,6 +34,16 @@ public final class Conv1d extends Module {
         return Ops.conv1d(x, weight.value(), bias == null ? null : bias.value(), stride, padding, dilation, groups);
     }
 
+    /**
+     * conv(leakyRelu(x, inSlope)) + residual in one pass ({@link Ops#conv1dFused}); stride 1 and
+     * groups 1 only. x[B, in, T], residual [B, out, T'] or null -> [B, out, T']
+     */
+    public Tensor forwardFused(Tensor x, float inSlope, Tensor residual) {
+        if (stride != 1 || groups != 1) throw new IllegalStateException("fused conv1d needs stride 1 and groups 1");
+        return Ops.conv1dFused(x, inSlope, weight.value(), bias == null ? null : bias.value(), padding, dilation,
+                residual);
+    }
+
     /** With explicit left/right padding instead of the layer's symmetric padding. */
     public Tensor forward(Tensor x, int padLeft, int padRight) {
         return Ops.conv1d(x, weight.value(), bias == null ? null : bias.value(), stride, padLeft, padRight, dilation,

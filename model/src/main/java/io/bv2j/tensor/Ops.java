@@ -25,6 +25,43 @@ public final class Ops {
         return conv1d(x, w, bias, stride, padding, padding, dilation, groups);
     }
 
+    /**
+     * conv1d(leakyRelu(x, inSlope), w) + bias + residual in one pass, the shape of every
+     * convolution in HiFi-GAN's residual blocks: the activation is applied while gathering the
+     * convolution's columns and bias and residual seed the GEMM's accumulator, so neither the
+     * activated input nor the sum is ever written out. NaN inSlope: no activation; residual
+     * [B, Cout, Tout] may be null. While gradients are recorded it runs as the separate ops.
+     */
+    public static Tensor conv1dFused(Tensor x, float inSlope, Tensor w, Tensor bias, int padding, int dilation,
+                                     Tensor residual) {
+        if (Grad.isRecording()) {
+            Tensor in = Float.isNaN(inSlope) ? x : leakyRelu(x, inSlope);
+            Tensor y = conv1d(in, w, bias, 1, padding, dilation, 1);
+            return residual == null ? y : add(y, residual);
+        }
+        requireRank("conv1d input", x, 3);
+        requireRank("conv1d weight", w, 3);
+        int b = x.dim(0), cIn = x.dim(1), t = x.dim(2), cOut = w.dim(0), k = w.dim(2);
+        if (w.dim(1) != cIn || k < 1 || cOut < 1 || cIn < 1) {
+            throw new IllegalArgumentException("conv1d: weight " + Arrays.toString(w.shape()) + " does not fit input "
+                    + Arrays.toString(x.shape()));
+        }
+        if (dilation < 1 || padding < 0) throw new IllegalArgumentException("conv1d: bad padding/dilation");
+        requireBias("conv1d", bias, cOut);
+        long span = (long) dilation * (k - 1) + 1;
+        long tOut = Math.max(0, (long) t + 2L * padding - span + 1);
+        if (residual != null && !Arrays.equals(residual.shape(), new int[]{b, cOut, (int) tOut})) {
+            throw new IllegalArgumentException("conv1d: residual " + Arrays.toString(residual.shape())
+                    + " does not match the output [" + b + ", " + cOut + ", " + tOut + "]");
+        }
+        Tensor y = Tensor.empty(b, cOut, (int) tOut);
+        if (tOut > 0 && b > 0) {
+            Kernels.conv1dFused(x.segment(), w.segment(), seg(bias), seg(residual), y.segment(), b, cIn, t, cOut, tOut,
+                    k, 1, padding, dilation, inSlope);
+        }
+        return y;
+    }
+
     /** conv1d with separate left/right zero padding (FFN's causal-free "same" padding). */
     public static Tensor conv1d(Tensor x, Tensor w, Tensor bias, int stride, int padLeft, int padRight, int dilation,
                                 int groups) {
