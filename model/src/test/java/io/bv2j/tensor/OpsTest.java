@@ -184,6 +184,63 @@ class OpsTest {
         checkConv1d(r, 1, 8, 104003, 8, 41, true, 4, 20, 20, 1, 4);
     }
 
+    /** conv1dFused(x, slope, w, b, pad, d, residual) = conv1d(leakyRelu(x)) + b + residual, in double precision. */
+    private static void checkConv1dFused(Random r, int batch, int cIn, int t, int cOut, int k, int dilation,
+                                         boolean bias, boolean act, boolean residual) {
+        int pad = dilation * (k - 1) / 2;
+        String what = String.format("conv1dFused B=%d Cin=%d T=%d Cout=%d K=%d d=%d bias=%b act=%b residual=%b", batch,
+                cIn, t, cOut, k, dilation, bias, act, residual);
+        float slope = 0.1f;
+        float[] x = randn(r, batch * cIn * t), w = scaled(randn(r, cOut * cIn * k), 0.3f);
+        float[] b = bias ? randn(r, cOut) : null;
+        int tOut = ReferenceOps.conv1dLength(t, k, 1, pad, pad, dilation);
+        float[] res = residual ? randn(r, batch * cOut * tOut) : null;
+        float[] xa = x.clone();
+        if (act) for (int i = 0; i < xa.length; i++) xa[i] = xa[i] > 0 ? xa[i] : xa[i] * slope;
+        double[] want = ReferenceOps.conv1d(xa, batch, cIn, t, w, cOut, k, b, 1, pad, pad, dilation, 1);
+        if (residual) for (int i = 0; i < want.length; i++) want[i] += res[i];
+        try (Scope s = Scope.open()) {
+            Tensor y = Ops.conv1dFused(t(x, batch, cIn, t), act ? slope : Float.NaN, t(w, cOut, cIn, k),
+                    bias ? t(b, cOut) : null, pad, dilation, residual ? t(res, batch, cOut, tOut) : null);
+            assertArrayEquals(new int[]{batch, cOut, tOut}, y.shape(), what + ": shape");
+            close(what, want, y);
+        }
+    }
+
+    @Test
+    void conv1dFusedMatchesSeparateOps() {
+        Random r = new Random(104);
+        int saved = io.bv2j.nativelib.NativeContext.threads();
+        try {
+            for (int threads : new int[]{1, 2, 3}) {
+                io.bv2j.nativelib.NativeContext.setThreads(threads);
+                // ResBlock1/2 shapes: dilations 1, 3, 5, kernels 3, 7, 11; odd lengths; batch > 1
+                checkConv1dFused(r, 2, 16, 37, 16, 3, 1, true, true, true);
+                checkConv1dFused(r, 3, 8, 101, 8, 7, 3, true, true, true);
+                checkConv1dFused(r, 1, 8, 29, 8, 11, 5, true, true, false);
+                // conv_post: no bias, slope 0.01 style activation, one output channel
+                checkConv1dFused(r, 2, 8, 53, 1, 7, 1, false, true, false);
+                // no activation, K = 1 (direct GEMM), T = 1, output shorter than the kernel span
+                checkConv1dFused(r, 2, 5, 23, 6, 1, 1, true, false, true);
+                checkConv1dFused(r, 2, 4, 1, 3, 3, 1, true, true, true);
+                checkConv1dFused(r, 2, 4, 3, 3, 3, 5, true, true, true);
+                // many tiles: 512 KiB..4 MiB column matrices, ragged last tile
+                checkConv1dFused(r, 2, 32, 5003, 32, 11, 3, true, true, true);
+                checkConv1dFused(r, 1, 128, 2311, 64, 7, 1, true, true, true);
+            }
+        } finally {
+            io.bv2j.nativelib.NativeContext.setThreads(saved);
+        }
+    }
+
+    @Test
+    void conv1dFusedRejectsAMismatchedResidual() {
+        try (Scope s = Scope.open()) {
+            Tensor x = Tensor.zeros(1, 4, 10), w = Tensor.zeros(4, 4, 3), res = Tensor.zeros(1, 4, 9);
+            assertThrows(IllegalArgumentException.class, () -> Ops.conv1dFused(x, 0.1f, w, null, 1, 1, res));
+        }
+    }
+
     // ---- conv_transpose1d ---------------------------------------------------------------------------
 
     private static void checkConvTranspose(Random r, int batch, int cIn, int t, int cOut, int k, int stride,
