@@ -1,5 +1,6 @@
 /* Self attention with windowed relative position embeddings (VITS attentions.MultiHeadAttention,
- * heads_share=True, no proximal bias, no block mask). One query row at a time: O(T) memory. */
+ * heads_share=True, no proximal bias, no block mask). Blocks of query rows against all keys:
+ * O(block x T) memory per thread, and the products run as GEMMs. */
 #include <math.h>
 #include <string.h>
 #include <omp.h>
@@ -25,6 +26,9 @@ static inline float dot(const float *a, const float *b, int64_t n) {
     return acc;
 }
 
+/* Query rows per block: a block's scores (QBLOCK x T floats) stay in L2 for T in the thousands. */
+#define QBLOCK 64
+
 int bv2j_rel_attention(bv2j_ctx *ctx, const float *q, const float *k, const float *v,
                        const float *emb_k, const float *emb_v, const float *mask_q,
                        const float *mask_k, const float *full_mask, float *out, int64_t batch,
@@ -34,71 +38,86 @@ int bv2j_rel_attention(bv2j_ctx *ctx, const float *q, const float *k, const floa
     BV2J_CHECK(dropout_p >= 0.0f && dropout_p < 1.0f); /* also rejects NaN */
     BV2J_CHECK(full_mask != NULL || (mask_q != NULL && mask_k != NULL));
     BV2J_CHECK(batch >= 0 && heads > 0 && head_dim > 0 && time >= 0 && window >= 0);
+    BV2J_CHECK(BV2J_FITS_INT(time) && BV2J_FITS_INT(head_dim) && BV2J_FITS_INT(time * QBLOCK));
+    if (batch == 0 || time == 0) return BV2J_OK;
     const int threads = ctx->threads;
     const int64_t per = batch * heads * time * head_dim;
-    /* q, k, v rows, then one score row and one query row per thread. */
-    const size_t floats = (size_t) (3 * per + (int64_t) threads * (time + head_dim));
+    const int64_t blocks_per_head = (time + QBLOCK - 1) / QBLOCK;
+    const int64_t tasks = batch * heads * blocks_per_head;
+    const int team = tasks < threads ? (int) tasks : threads;
+    /* q, k, v rows, then per thread: a block of scores, scaled queries and outputs. */
+    const int64_t own = QBLOCK * (time + 2 * head_dim);
+    const size_t floats = (size_t) (3 * per + (int64_t) team * own);
     float *scratch = bv2j_scratch(ctx, floats * sizeof(float));
     if (scratch == NULL) return BV2J_ENOMEM;
-    float *qr = scratch, *kr = qr + per, *vr = kr + per, *rows = vr + per;
+    float *qr = scratch, *kr = qr + per, *vr = kr + per, *work = vr + per;
     to_rows(q, qr, batch, heads, head_dim, time, threads);
     to_rows(k, kr, batch, heads, head_dim, time, threads);
     to_rows(v, vr, batch, heads, head_dim, time, threads);
     const float scale = 1.0f / sqrtf((float) head_dim);
     const int drop = dropout_p > 0.0f;
     const float keep_scale = drop ? 1.0f / (1.0f - dropout_p) : 1.0f;
+    const int64_t d = head_dim;
 
-#pragma omp parallel for collapse(3) num_threads(threads) schedule(static) \
-        if (batch * heads * time * time * head_dim > BV2J_PARALLEL_MIN)
-    for (int64_t b = 0; b < batch; b++)
-        for (int64_t h = 0; h < heads; h++)
-            for (int64_t i = 0; i < time; i++) {
-                float *p = rows + (int64_t) omp_get_thread_num() * (time + head_dim);
-                float *qi = p + time;
-                const int64_t base = (b * heads + h) * time;
-                for (int64_t c = 0; c < head_dim; c++) qi[c] = qr[(base + i) * head_dim + c] * scale;
-                float mx = -INFINITY;
-                for (int64_t j = 0; j < time; j++) {
-                    const int masked = full_mask ? full_mask[(b * time + i) * time + j] == 0.0f
-                                                 : mask_q[b * time + i] * mask_k[b * time + j] == 0.0f;
-                    float s;
-                    if (masked) {
-                        s = -1e4f;
-                    } else {
-                        s = dot(qi, kr + (base + j) * head_dim, head_dim);
-                        int64_t rel = j - i;
-                        if (rel >= -window && rel <= window)
-                            s += dot(qi, emb_k + (rel + window) * head_dim, head_dim);
-                    }
-                    p[j] = s;
-                    if (s > mx) mx = s;
-                }
-                double sum = 0.0;
-                for (int64_t j = 0; j < time; j++) {
-                    p[j] = expf(p[j] - mx);
-                    sum += p[j];
-                }
-                const float inv = (float) (1.0 / sum);
-                float *o = out + (b * heads + h) * head_dim * time + i;
-                for (int64_t c = 0; c < head_dim; c++) qi[c] = 0.0f; /* reuse as accumulator */
-                /* Dropout on the probabilities (p == 0: no draws at all, the plain path). */
-                const uint64_t row_key = drop ? bv2j_attn_row_key(bv2j_attn_head_key(seed, b, h), i) : 0;
-                for (int64_t j = 0; j < time; j++) {
-                    float pj = p[j] * inv;
-                    if (drop) {
-                        const float m = bv2j_attn_drop(row_key, j, dropout_p, keep_scale);
-                        if (m == 0.0f) continue;
-                        pj *= m;
-                    }
-                    const float *vj = vr + (base + j) * head_dim;
-                    for (int64_t c = 0; c < head_dim; c++) qi[c] += pj * vj[c];
-                    int64_t rel = j - i;
-                    if (rel >= -window && rel <= window) {
-                        const float *ev = emb_v + (rel + window) * head_dim;
-                        for (int64_t c = 0; c < head_dim; c++) qi[c] += pj * ev[c];
-                    }
-                }
-                for (int64_t c = 0; c < head_dim; c++) o[c * time] = qi[c];
+    /* Blocks of query rows: scores for the whole block come from one GEMM against every key, the
+     * window's relative-key logits are added on their diagonals, then softmax, dropout, one GEMM
+     * against the values and the window's relative values. Nothing T x T is ever stored. */
+#pragma omp parallel for num_threads(team) schedule(dynamic, 1) \
+        if (team > 1 && batch * heads * time * time * head_dim > BV2J_PARALLEL_MIN)
+    for (int64_t task = 0; task < tasks; task++) {
+        const int64_t bh = task / blocks_per_head, b = bh / heads, h = bh % heads;
+        const int64_t i0 = (task % blocks_per_head) * QBLOCK;
+        const int64_t rows = time - i0 < QBLOCK ? time - i0 : QBLOCK;
+        float *sc = work + (int64_t) omp_get_thread_num() * own; /* [rows, T] scores, then p */
+        float *qs = sc + QBLOCK * time;                          /* [rows, D] scaled queries */
+        float *ob = qs + QBLOCK * d;                             /* [rows, D] outputs */
+        const int64_t base = bh * time;
+        for (int64_t r = 0; r < rows; r++)
+            for (int64_t c = 0; c < d; c++) qs[r * d + c] = qr[(base + i0 + r) * d + c] * scale;
+        ctx->sgemm(CBLAS_ROW_MAJOR, CBLAS_NO_TRANS, CBLAS_TRANS, (int) rows, (int) time, (int) d, 1.0f,
+                   qs, (int) d, kr + base * d, (int) d, 0.0f, sc, (int) time);
+        for (int64_t r = 0; r < rows; r++) {
+            const int64_t i = i0 + r;
+            float *p = sc + r * time;
+            const float *qi = qs + r * d;
+            const int64_t jlo = i - window < 0 ? 0 : i - window;
+            const int64_t jhi = i + window >= time ? time - 1 : i + window;
+            for (int64_t j = jlo; j <= jhi; j++) p[j] += dot(qi, emb_k + (j - i + window) * d, d);
+            float mx = -INFINITY;
+            for (int64_t j = 0; j < time; j++) {
+                const int masked = full_mask ? full_mask[(b * time + i) * time + j] == 0.0f
+                                             : mask_q[b * time + i] * mask_k[b * time + j] == 0.0f;
+                if (masked) p[j] = -1e4f;
+                if (p[j] > mx) mx = p[j];
             }
+            double sum = 0.0;
+            for (int64_t j = 0; j < time; j++) {
+                p[j] = expf(p[j] - mx);
+                sum += p[j];
+            }
+            const float inv = (float) (1.0 / sum);
+            /* Dropout on the probabilities (p == 0: no draws at all). */
+            const uint64_t row_key = drop ? bv2j_attn_row_key(bv2j_attn_head_key(seed, b, h), i) : 0;
+            for (int64_t j = 0; j < time; j++) {
+                p[j] *= inv;
+                if (drop) p[j] *= bv2j_attn_drop(row_key, j, dropout_p, keep_scale);
+            }
+        }
+        ctx->sgemm(CBLAS_ROW_MAJOR, CBLAS_NO_TRANS, CBLAS_NO_TRANS, (int) rows, (int) d, (int) time, 1.0f,
+                   sc, (int) time, vr + base * d, (int) d, 0.0f, ob, (int) d);
+        for (int64_t r = 0; r < rows; r++) {
+            const int64_t i = i0 + r;
+            const float *p = sc + r * time;
+            float *oi = ob + r * d;
+            const int64_t jlo = i - window < 0 ? 0 : i - window;
+            const int64_t jhi = i + window >= time ? time - 1 : i + window;
+            for (int64_t j = jlo; j <= jhi; j++) {
+                const float *ev = emb_v + (j - i + window) * d;
+                for (int64_t c = 0; c < d; c++) oi[c] += p[j] * ev[c];
+            }
+            float *o = out + bh * d * time + i;
+            for (int64_t c = 0; c < d; c++) o[c * time] = oi[c];
+        }
+    }
     return BV2J_OK;
 }

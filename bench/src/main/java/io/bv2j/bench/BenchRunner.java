@@ -30,7 +30,7 @@ public final class BenchRunner {
             SynthesizerTrn net = synth.network();
             Workload w = switch (req.part()) {
                 case DECODER -> new DecoderBench(net.dec(), net.hparams(), req.frames());
-                case FULL -> new FullSynthesisBench(net, req.frames());
+                case FULL -> new FullSynthesisBench(synth, req.frames());
             };
             oneRep(w); // warm-up: JIT, first-touch of scratch memory, OpenBLAS's thread pool
             double[] seconds = new double[req.reps()];

@@ -1,12 +1,13 @@
 package io.bv2j.cli;
 
-import io.bv2j.io.ModelConfig;
+import io.bv2j.Bv2jException;
 import io.bv2j.io.Wav;
 import io.bv2j.synth.Audio;
 import io.bv2j.synth.SynthesisOptions;
 import io.bv2j.synth.Synthesizer;
 import io.bv2j.synth.Utterance;
 import io.bv2j.text.Symbols;
+import io.bv2j.training.data.TextIds;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -16,25 +17,28 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * bv2j demo: runs the whole pipeline on an embedded small model. Until bv2j has trained a demo
- * voice (the trainer issue), its weights are seeded random numbers: the output proves the
- * machinery works end to end, it is not speech.
+ * bv2j demo: the bundled demo voice, trained by bv2j itself on demo-corpus/ (see the README's
+ * "Demo voice" section for how far it has been trained), speaks one of the held-out sentences
+ * it never saw in training. The sentences are stored already phonemized (by
+ * demo-corpus/phonemize.py), so the demo needs no espeak-ng.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, description = "Synthesize a sentence with the small bundled model.")
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Speak a sentence with the bundled demo voice (trained by bv2j).")
 final class DemoCommand implements Callable<Integer> {
-    private static final String CONFIG = "/io/bv2j/cli/demo-config.json";
-    /** "hello world" in the reference's English phone set (ARPAbet, lower case). */
-    private static final String[] PHONES = {"hh", "ah", "l", "ow", "w", "er", "l", "d"};
-    private static final int EN_LANGUAGE = 2, EN_TONE_OFFSET = 7;
+    private static final String DIR = "/io/bv2j/cli/demo/";
+    private static final String VOICE = "voice.safetensors", CONFIG = "config.json", SENTENCES = "sentences.list",
+            ABOUT = "about.txt";
 
     @Option(names = "--out", description = "output WAV (default: demo.wav)")
     Path out = Path.of("demo.wav");
+    @Option(names = "--sentence", description = "which held-out sentence, 1-10 (default 1)")
+    int sentence = 1;
     @Option(names = "--seed", description = "seed of the random draws")
     long seed;
     @Spec
@@ -43,40 +47,47 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter pw = spec.commandLine().getOut();
-        ModelConfig config;
-        try (InputStream in = DemoCommand.class.getResourceAsStream(CONFIG)) {
-            config = ModelConfig.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "demo-config.json");
+        List<String> lines = new String(resource(SENTENCES), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank())
+                .toList();
+        if (sentence < 1 || sentence > lines.size()) {
+            throw new Bv2jException("--sentence must be between 1 and " + lines.size());
         }
-        long t0 = System.nanoTime();
-        Audio audio;
-        try (Synthesizer synth = Synthesizer.random(config, 0)) {
-            audio = synth.synthesize(helloWorld(), SynthesisOptions.defaults().withSeed(seed));
+        String[] f = lines.get(sentence - 1).split("\\|", -1);
+        if (f.length != 7) throw new Bv2jException("bundled demo sentence " + sentence + " is malformed");
+        Path dir = Files.createTempDirectory("bv2j-demo");
+        try {
+            Path config = dir.resolve(CONFIG), voice = dir.resolve(VOICE);
+            Files.write(config, resource(CONFIG));
+            Files.write(voice, resource(VOICE));
+            long t0 = System.nanoTime();
+            Audio audio;
+            try (Synthesizer synth = Synthesizer.load(config, voice)) {
+                audio = synth.synthesize(utterance(f), SynthesisOptions.defaults().withSeed(seed));
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            Wav.write(out, audio.samples(), audio.sampleRate(), false);
+            pw.printf("\"%s\"%nwrote %s: %.2f s of audio at %d Hz in %.2f s%n", f[3], out, audio.seconds(),
+                    audio.sampleRate(), seconds);
+            pw.println(new String(resource(ABOUT), StandardCharsets.UTF_8).strip());
+        } finally {
+            for (String name : new String[]{CONFIG, VOICE}) Files.deleteIfExists(dir.resolve(name));
+            Files.deleteIfExists(dir);
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        Wav.write(out, audio.samples(), audio.sampleRate(), false);
-        pw.printf("wrote %s: %.2f s of audio at %d Hz in %.2f s%n", out, audio.seconds(), audio.sampleRate(), seconds);
-        pw.println("note: the bundled demo model has untrained (seeded random) weights, so this is noise, not speech;");
-        pw.println("      it exercises the full Bert-VITS2 pipeline. Use `bv2j synth` with a trained G_*.pth for a real voice.");
         return 0;
     }
 
-    /** Blanks around and between phones (add_blank), English tones and language ids. */
-    private static Utterance helloWorld() {
-        Symbols symbols = Symbols.standard();
-        List<Integer> phones = new ArrayList<>();
-        phones.add(0);
-        for (String p : PHONES) {
-            phones.add(symbols.id(p));
-            phones.add(0);
+    /** A filelist line (wav|speaker|language|text|phones|tones|word2ph) as model input, with add_blank. */
+    private static Utterance utterance(String[] f) {
+        List<String> phones = Arrays.asList(f[4].trim().split(" "));
+        int[] tones = Arrays.stream(f[5].trim().split(" ")).mapToInt(Integer::parseInt).toArray();
+        TextIds.Sequence s = TextIds.of(phones, tones, f[2], true, Symbols.standard());
+        return Utterance.of(f[1], s.phones(), s.tones(), s.languages());
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = DemoCommand.class.getResourceAsStream(DIR + name)) {
+            if (in == null) throw new Bv2jException("the bundled demo voice is missing " + name + " (rebuild bv2j)");
+            return in.readAllBytes();
         }
-        int n = phones.size();
-        int[] ids = phones.stream().mapToInt(Integer::intValue).toArray();
-        int[] tones = new int[n], languages = new int[n];
-        for (int i = 0; i < n; i++) {
-            boolean blank = i % 2 == 0;
-            tones[i] = blank ? 0 : EN_TONE_OFFSET;
-            languages[i] = blank ? 0 : EN_LANGUAGE;
-        }
-        return Utterance.of("demo", ids, tones, languages);
     }
 }

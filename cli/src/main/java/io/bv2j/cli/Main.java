@@ -14,7 +14,7 @@ import java.util.Arrays;
 @Command(name = "bv2j", mixinStandardHelpOptions = true, version = "bv2j 0.1.0",
         description = "Bert-VITS2 v1.1 text-to-speech on the JVM: inference, conformance, benchmarks.",
         subcommands = {SynthCommand.class, InspectCommand.class, ConformanceCommand.class, TrainCommand.class,
-                PreprocessCommand.class, BenchCommand.class,
+                PreprocessCommand.class, BenchCommand.class, ExportCommand.class,
                 DemoCommand.class})
 public final class Main implements Runnable {
     static final int EXIT_BAD_INPUT = 2;

@@ -1,6 +1,7 @@
 package io.bv2j.model;
 
 import io.bv2j.nn.Module;
+import io.bv2j.tensor.Scope;
 import io.bv2j.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -41,7 +42,10 @@ public final class CouplingBlock extends Module {
 
     /** z_p -> z (inference direction). */
     public Tensor reverse(Tensor x, Tensor mask, Tensor g) {
-        for (Flow f : flows.reversed()) x = f.reverse(x, mask, g);
+        for (Flow f : flows.reversed()) {
+            Tensor in = x;
+            x = Scope.keepResultOnly(() -> f.reverse(in, mask, g)); // one layer's activations alive at a time
+        }
         return x;
     }
 }

@@ -5,6 +5,7 @@ import io.bv2j.nn.LayerNorm;
 import io.bv2j.nn.Linear;
 import io.bv2j.nn.Module;
 import io.bv2j.tensor.Ops;
+import io.bv2j.tensor.Scope;
 import io.bv2j.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -43,14 +44,20 @@ public final class Encoder extends Module {
     public Tensor forward(Tensor x, Tensor mask, Tensor g) {
         x = Ops.mul(x, mask);
         for (int i = 0; i < attnLayers.size(); i++) {
-            if (i == COND_LAYER && g != null && spkEmbLinear != null) {
-                x = Ops.mul(Ops.add(x, spkEmbLinear.forwardChannels(g)), mask);
-            }
-            Tensor y = Dropout.apply(attnLayers.get(i).forward(x, mask), pDropout);
-            x = norms1.get(i).forward(Ops.add(x, y));
-            y = Dropout.apply(ffnLayers.get(i).forward(x, mask), pDropout);
-            x = norms2.get(i).forward(Ops.add(x, y));
+            Tensor in = x;
+            int layer = i;
+            x = Scope.keepResultOnly(() -> layer(layer, in, mask, g)); // inference: one layer's activations at a time
         }
         return Ops.mul(x, mask);
+    }
+
+    private Tensor layer(int i, Tensor x, Tensor mask, Tensor g) {
+        if (i == COND_LAYER && g != null && spkEmbLinear != null) {
+            x = Ops.mul(Ops.add(x, spkEmbLinear.forwardChannels(g)), mask);
+        }
+        Tensor y = Dropout.apply(attnLayers.get(i).forward(x, mask), pDropout);
+        x = norms1.get(i).forward(Ops.add(x, y));
+        y = Dropout.apply(ffnLayers.get(i).forward(x, mask), pDropout);
+        return norms2.get(i).forward(Ops.add(x, y));
     }
 }

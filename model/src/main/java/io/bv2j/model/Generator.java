@@ -4,10 +4,12 @@ import io.bv2j.nn.Conv1d;
 import io.bv2j.nn.ConvTranspose1d;
 import io.bv2j.nn.Module;
 import io.bv2j.tensor.Ops;
+import io.bv2j.tensor.Scope;
 import io.bv2j.tensor.Tensor;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** models.Generator (HiFi-GAN decoder): latent z[B, C, T] -> waveform [B, 1, T * prod(rates)]. */
 public final class Generator extends Module {
@@ -83,21 +85,33 @@ public final class Generator extends Module {
         return hop;
     }
 
-    /** z[B, C, T], g [B, gin, 1] or null. */
+    /** z[B, C, T], g [B, gin, 1] or null -> [B, 1, T * hop]. */
     public Tensor forward(Tensor z, Tensor g) {
         Tensor x = convPre.forward(z);
         if (g != null && cond != null) x = Ops.add(x, cond.forward(g));
         for (int i = 0; i < ups.size(); i++) {
-            x = ups.get(i).forward(Ops.leakyRelu(x, ResBlock.LRELU_SLOPE));
-            Tensor xs = null;
-            for (int j = 0; j < numKernels; j++) {
-                Tensor r = resblocks.get(i * numKernels + j).forward(x);
-                xs = xs == null ? r : Ops.add(xs, r);
-            }
-            x = Ops.scale(xs, 1f / numKernels);
+            // Inference keeps only each stage's and each residual block's result: a long utterance
+            // never holds a whole stage's intermediates (gigabytes at the last stages).
+            Tensor in = x;
+            UnaryOperator<Tensor> stage = stage(i);
+            x = Scope.keepResultOnly(() -> stage.apply(in));
         }
         // torch's default slope 0.01 here, not LRELU_SLOPE: a quirk of the reference kept on purpose.
         x = convPost.forwardFused(x, 0.01f, null);
         return Ops.tanh(x);
+    }
+
+    /** Upsampling stage i: x[B, C, T] -> [B, C/2, T * rate], the mean of its residual blocks. */
+    private UnaryOperator<Tensor> stage(int i) {
+        return x -> {
+            Tensor up = ups.get(i).forward(Ops.leakyRelu(x, ResBlock.LRELU_SLOPE));
+            Tensor xs = null;
+            for (int j = 0; j < numKernels; j++) {
+                ResBlock block = resblocks.get(i * numKernels + j);
+                Tensor r = Scope.keepResultOnly(() -> block.forward(up));
+                xs = xs == null ? r : Ops.add(xs, r);
+            }
+            return Ops.scale(xs, 1f / numKernels);
+        };
     }
 }

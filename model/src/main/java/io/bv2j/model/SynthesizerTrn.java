@@ -19,6 +19,14 @@ public final class SynthesizerTrn extends Module {
     private final ReferenceEncoder refEnc;
 
     public SynthesizerTrn(Hparams hp) {
+        this(hp, true);
+    }
+
+    /**
+     * withPosteriorEncoder false builds the inference-only network: enc_q (used only in training)
+     * is left out, so an exported voice without enc_q.* weights loads strictly.
+     */
+    public SynthesizerTrn(Hparams hp, boolean withPosteriorEncoder) {
         this.hp = hp;
         if (hp.nSpeakers() == 1) {
             throw new Bv2jException("n_speakers = 1 is unusable in the reference (no speaker embedding and no reference "
@@ -32,8 +40,8 @@ public final class SynthesizerTrn extends Module {
         dec = child("dec", new Generator(hp.interChannels(), hp.resblock(), hp.resblockKernelSizes(),
                 hp.resblockDilationSizes(), hp.upsampleRates(), hp.upsampleInitialChannel(),
                 hp.upsampleKernelSizes(), gin));
-        encQ = child("enc_q", new PosteriorEncoder(hp.specChannels(), hp.interChannels(), hp.hiddenChannels(), 5, 1,
-                16, gin));
+        encQ = withPosteriorEncoder ? child("enc_q", new PosteriorEncoder(hp.specChannels(), hp.interChannels(),
+                hp.hiddenChannels(), 5, 1, 16, gin)) : null;
         flow = child("flow", hp.useTransformerFlow()
                 ? CouplingBlock.transformer(hp.interChannels(), hp.hiddenChannels(), hp.filterChannels(), hp.nHeads(),
                 hp.nLayersTransFlow(), 5, hp.pDropout(), hp.nFlowLayer(), gin)
@@ -62,7 +70,9 @@ public final class SynthesizerTrn extends Module {
         return dec;
     }
 
+    /** The posterior encoder; throws for an inference-only network. */
     public PosteriorEncoder encQ() {
+        if (encQ == null) throw new IllegalStateException("this network was built for inference only (no enc_q)");
         return encQ;
     }
 

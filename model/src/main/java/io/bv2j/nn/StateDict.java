@@ -37,6 +37,14 @@ public final class StateDict {
         return tensors.keySet();
     }
 
+    /** The stored tensor named key as it is (any dtype, read lazily), for copying a checkpoint. */
+    public RawTensor raw(String key) {
+        RawTensor t = tensors.get(key);
+        if (t == null) throw new Bv2jException(source + ": missing key '" + key + "'");
+        taken.add(key);
+        return t;
+    }
+
     /** The tensor named key, which must have the given shape. */
     public float[] take(String key, int[] shape) {
         RawTensor t = tensors.get(key);

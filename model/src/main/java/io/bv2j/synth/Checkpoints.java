@@ -17,6 +17,9 @@ import java.util.function.Function;
 
 /** Reads generator weights (.pth from the reference trainer, or .safetensors) and builds the network. */
 public final class Checkpoints {
+    /** State-dict prefix of the posterior encoder, which only training uses. */
+    public static final String POSTERIOR_ENCODER_PREFIX = "enc_q.";
+
     private Checkpoints() {
     }
 
@@ -36,10 +39,15 @@ public final class Checkpoints {
         throw new Bv2jException(name + ": neither a PyTorch zip checkpoint nor a .safetensors file");
     }
 
-    /** Builds SynthesizerTrn for the config and fills it from the checkpoint (strict) into `arena`. */
+    /**
+     * Builds SynthesizerTrn for the config and fills it from the checkpoint (strict) into `arena`.
+     * A checkpoint without enc_q.* weights (an exported inference-only voice) gets the network
+     * without the posterior encoder, which synthesis never uses.
+     */
     public static SynthesizerTrn load(ModelConfig config, Path checkpoint, Arena arena) {
         return withStateDict(checkpoint, weights -> {
-            SynthesizerTrn net = new SynthesizerTrn(Hparams.of(config, weights.keys()));
+            boolean posterior = weights.keys().stream().anyMatch(k -> k.startsWith(POSTERIOR_ENCODER_PREFIX));
+            SynthesizerTrn net = new SynthesizerTrn(Hparams.of(config, weights.keys()), posterior);
             net.load(weights, "", arena);
             weights.requireAllTaken();
             return net;

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -28,19 +29,29 @@ public final class RandomWeights {
     private RandomWeights() {
     }
 
+    /**
+     * Each parameter draws from its own stream, seeded in the module's parameter order, and
+     * is generated only when a module takes it: a benchmark's heap never holds the whole model.
+     */
     public static StateDict of(Module module, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         Map<String, int[]> shapes = new LinkedHashMap<>();
         module.forEachParameterShape("", shapes::put);
-        Map<String, float[]> values = new LinkedHashMap<>();
-        for (Map.Entry<String, int[]> e : shapes.entrySet()) {
-            if (!e.getKey().endsWith("_g")) values.put(e.getKey(), init(e.getKey(), e.getValue(), shapes, random));
-        }
+        Map<String, Long> streams = new LinkedHashMap<>();
+        for (String name : shapes.keySet()) if (!name.endsWith("_g")) streams.put(name, random.nextLong());
         Map<String, RawTensor> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, int[]> e : shapes.entrySet()) {
             String name = e.getKey();
-            if (name.endsWith("_g")) values.put(name, rowNorms(values.get(name.substring(0, name.length() - 2) + "_v"), e.getValue()[0]));
-            tensors.put(name, RawTensor.ofFloats(Arrays.stream(e.getValue()).asLongStream().toArray(), values.get(name)));
+            int[] shape = e.getValue();
+            Supplier<float[]> values;
+            if (name.endsWith("_g")) {
+                // weight_norm's g starts as ||v|| per output row (regenerates v from its stream).
+                String v = name.substring(0, name.length() - 2) + "_v";
+                values = () -> rowNorms(init(v, shapes.get(v), shapes, new SplittableRandom(streams.get(v))), shape[0]);
+            } else {
+                values = () -> init(name, shape, shapes, new SplittableRandom(streams.get(name)));
+            }
+            tensors.put(name, RawTensor.ofFloats(Arrays.stream(shape).asLongStream().toArray(), values));
         }
         return new StateDict(tensors, "random weights (seed " + seed + ")");
     }

@@ -80,24 +80,35 @@ public final class Synthesizer implements AutoCloseable {
     /** Above this many latent frames a single utterance is decoded in chunks (bounded memory, same samples). */
     static final int WHOLE_DECODE_MAX_FRAMES = 512;
 
+    /** Latent frames per chunk when a long utterance is decoded in pieces: context costs ~15% extra. */
+    static final int LONG_DECODE_CHUNK_FRAMES = 256;
+
     public Audio synthesize(Utterance utterance, SynthesisOptions options) {
         utterance.validate(0, MAX_PHONES);
         try (Scope ignored = Scope.open()) {
             InferResult r = net.latent(batch(List.of(utterance), options), options.noise().get());
-            int frames = r.yLengths()[0];
-            if (frames <= WHOLE_DECODE_MAX_FRAMES) {
-                return trim(r.withWaveform(net.dec().forward(r.decoderInput(), r.g()))).getFirst();
-            }
-            // Long utterances: the decoder's activations grow with the length, so decode in chunks with
-            // receptive-field context (the samples equal a whole decode's up to float rounding).
-            float[] samples = new float[frames * hop()];
-            int[] at = {0};
-            new StreamingDecoder(net.dec(), DEFAULT_STREAM_CHUNK_FRAMES).decode(r.decoderInput(), r.g(), frames, chunk -> {
-                System.arraycopy(chunk, 0, samples, at[0], chunk.length);
-                at[0] += chunk.length;
-            });
-            return new Audio(samples, sampleRate());
+            return new Audio(decode(r), sampleRate());
         }
+    }
+
+    /**
+     * The samples of a one-utterance latent ({@link SynthesizerTrn#latent}): decoded whole when
+     * short; long utterances, whose decoder activations grow with the length, are decoded in
+     * chunks with receptive-field context (the samples equal a whole decode's up to float rounding).
+     */
+    public float[] decode(InferResult latent) {
+        int frames = latent.yLengths()[0];
+        if (frames <= WHOLE_DECODE_MAX_FRAMES) {
+            return trim(latent.withWaveform(net.dec().forward(latent.decoderInput(), latent.g()))).getFirst().samples();
+        }
+        float[] samples = new float[frames * hop()];
+        int[] at = {0};
+        new StreamingDecoder(net.dec(), LONG_DECODE_CHUNK_FRAMES).decode(latent.decoderInput(), latent.g(), frames,
+                chunk -> {
+                    System.arraycopy(chunk, 0, samples, at[0], chunk.length);
+                    at[0] += chunk.length;
+                });
+        return samples;
     }
 
     /**

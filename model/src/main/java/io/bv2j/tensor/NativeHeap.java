@@ -23,14 +23,14 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * the kernel: 30% of a training step's cycles went to page faults. Blocks of at least
  * {@link #CACHE_MIN} bytes are rounded up to a size class (at most 12.5% larger) and, when their
  * arena closes, kept for the next request of that class. The cache holds at most the larger of
- * 1 GiB and the most memory ever live at once (the working set of a step), never more than half
+ * 64 MiB and the most memory ever live at once (the working set of a step), never more than half
  * the machine's memory, so it cannot grow without bound over calls.
  */
 final class NativeHeap {
     private static final long ALIGN = 64;
     /** Below this glibc reuses its own heap without page faults; caching would only add bookkeeping. */
     static final long CACHE_MIN = 256 << 10;
-    private static final long CACHE_FLOOR = 1L << 30;
+    private static final long CACHE_FLOOR = 64L << 20;
     private static final long CACHE_CEILING = physicalMemory() / 2;
     private static final MethodHandle ALIGNED_ALLOC;
     private static final MethodHandle FREE;

@@ -66,6 +66,33 @@ public final class Scope implements AutoCloseable {
         return seg;
     }
 
+    /**
+     * Runs {@code work} in a nested scope and returns its result copied into this thread's
+     * current scope: everything else the work allocated is freed on return. Inference uses it to
+     * keep only one block's intermediates alive at a time (a decoder stage's would be gigabytes
+     * for a long utterance). Not for work whose intermediates a recorded backward still needs.
+     */
+    public static Tensor nested(java.util.function.Supplier<Tensor> work) {
+        Scope outer = top();
+        try (Scope ignored = open()) {
+            Tensor result = work.get();
+            long bytes = Math.max(1, result.numel()) * Float.BYTES;
+            MemorySegment kept = NativeHeap.allocate(bytes, outer.arena);
+            outer.count(bytes);
+            MemorySegment.copy(result.segment(), 0, kept, 0, result.numel() * Float.BYTES);
+            return Tensor.wrap(kept, result.shape());
+        }
+    }
+
+    /**
+     * {@link #nested} when no gradients are being recorded; otherwise runs {@code work} in place,
+     * since a recorded backward still needs its intermediates. Inference wraps each layer in it
+     * so only one layer's activations are alive at a time.
+     */
+    public static Tensor keepResultOnly(java.util.function.Supplier<Tensor> work) {
+        return Grad.isRecording() ? work.get() : nested(work);
+    }
+
     private static Scope top() {
         Scope top = STACK.get().peek();
         if (top == null) {

@@ -39,6 +39,11 @@ public final class Tensor {
         return new Tensor(Scope.allocateUninitialized(Math.max(1, numel(s)) * Float.BYTES), s);
     }
 
+    /** A tensor over memory its caller owns (package use: {@link Scope#nested}). */
+    static Tensor wrap(MemorySegment data, int[] shape) {
+        return new Tensor(data, shape.clone());
+    }
+
     /** Zero-filled tensor in the given arena. */
     public static Tensor allocate(Arena arena, int... shape) {
         int[] s = shape.clone();

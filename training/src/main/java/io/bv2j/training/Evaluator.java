@@ -99,8 +99,11 @@ final class Evaluator {
         Tensor bert = Tensor.zeros(1, TextEncoder.BERT_DIM, t), ja = Tensor.zeros(1, TextEncoder.JA_BERT_DIM, t);
         if (item.bert() != null) bert = Tensor.of(item.bert(), 1, TextEncoder.BERT_DIM, t);
         if (item.jaBert() != null) ja = Tensor.of(item.jaBert(), 1, TextEncoder.JA_BERT_DIM, t);
+        // Voices without speaker ids (n_speakers 0) condition on a reference spectrogram: the item's own.
+        Tensor refSpec = net.hasSpeakerEmbedding() ? null
+                : Tensor.of(item.spec(), 1, item.specChannels(), item.specFrames());
         return new InferInput(new int[][]{item.text().phones()}, new int[][]{item.text().tones()},
-                new int[][]{item.text().languages()}, new int[]{t}, bert, ja, new int[]{item.sid()}, null, 0.667f, 0.8f,
+                new int[][]{item.text().languages()}, new int[]{t}, bert, ja, new int[]{item.sid()}, refSpec, 0.667f, 0.8f,
                 1f, 0.2f, (long) (60.0 * config.data().samplingRate() / config.data().hopLength()));
     }
 
