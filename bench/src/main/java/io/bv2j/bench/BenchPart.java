@@ -4,16 +4,19 @@ import io.bv2j.Bv2jException;
 
 import java.util.Locale;
 
-/** What a benchmark times: the HiFi-GAN decoder alone, or text-to-waveform synthesis. */
+/**
+ * What a benchmark times: the HiFi-GAN decoder alone, text-to-waveform synthesis, or eight
+ * mixed-length utterances in one batch call (BATCH) versus eight single calls (SINGLES).
+ */
 public enum BenchPart {
-    DECODER, FULL;
+    DECODER, FULL, BATCH, SINGLES;
 
-    /** "decoder" or "full" (any case), as the CLI's --part takes it. */
+    /** The lower-case name (any case), as the CLI's --part takes it. */
     public static BenchPart parse(String name) {
         for (BenchPart p : values()) {
             if (p.label().equalsIgnoreCase(name)) return p;
         }
-        throw new Bv2jException("unknown benchmark part '" + name + "' (use decoder or full)");
+        throw new Bv2jException("unknown benchmark part '" + name + "' (use decoder, full, batch or singles)");
     }
 
     public String label() {

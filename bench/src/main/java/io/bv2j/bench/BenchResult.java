@@ -7,7 +7,7 @@ import java.util.OptionalLong;
 /**
  * The outcome of one benchmark run. rtf = median / audioSeconds. gflops is always the decoder's
  * convolution FLOPs (counted as the PyTorch baseline counts them) divided by the median time;
- * for {@link BenchPart#FULL} that time is the whole synthesis, so the figure is lower than the
+ * for the other parts that time is the whole synthesis, so the figure is lower than the
  * decoder's own and the line says so (gflops_basis=decoder).
  */
 public record BenchResult(BenchPart part, int frames, int threads, long samples, double audioSeconds,
@@ -39,7 +39,7 @@ public record BenchResult(BenchPart part, int frames, int threads, long samples,
                         + "min_s=%.4f max_s=%.4f",
                 medianSeconds, rtf, gflops, part.label(), frames, threads, repSeconds.length, audioSeconds, samples,
                 min, max));
-        if (part == BenchPart.FULL) s.append(" gflops_basis=decoder");
+        if (part != BenchPart.DECODER) s.append(" gflops_basis=decoder");
         peakRssBytes.ifPresent(b -> s.append(String.format(Locale.ROOT, " peak_rss_mb=%.0f", b / 1048576.0)));
         return s.toString();
     }

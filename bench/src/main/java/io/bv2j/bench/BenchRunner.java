@@ -16,7 +16,7 @@ import java.nio.file.Path;
  * {@link #main} runs it without the CLI module.
  */
 public final class BenchRunner {
-    static final String USAGE = "usage: BenchRunner --config C [--checkpoint G] [--part decoder|full] [--frames 160] "
+    static final String USAGE = "usage: BenchRunner --config C [--checkpoint G] [--part decoder|full|batch|singles] [--frames 160] "
             + "[--threads 2] [--reps 5]";
 
     private BenchRunner() {
@@ -31,6 +31,8 @@ public final class BenchRunner {
             Workload w = switch (req.part()) {
                 case DECODER -> new DecoderBench(net.dec(), net.hparams(), req.frames());
                 case FULL -> new FullSynthesisBench(synth, req.frames());
+                case BATCH -> new BatchBench(synth, true);
+                case SINGLES -> new BatchBench(synth, false);
             };
             oneRep(w); // warm-up: JIT, first-touch of scratch memory, OpenBLAS's thread pool
             double[] seconds = new double[req.reps()];
@@ -40,7 +42,7 @@ public final class BenchRunner {
                 seconds[i] = rep.seconds();
                 samples = rep.samples();
             }
-            long flops = DecoderFlops.perFrame(net.hparams()) * req.frames();
+            long flops = DecoderFlops.perFrame(net.hparams()) * (samples / net.dec().hop());
             return BenchResult.of(req, samples, synth.sampleRate(), seconds, flops, PeakRss.bytes());
         } finally {
             NativeContext.setThreads(previousThreads);

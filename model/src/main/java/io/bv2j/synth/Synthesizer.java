@@ -7,6 +7,7 @@ import io.bv2j.model.InferResult;
 import io.bv2j.model.Noise;
 import io.bv2j.model.SynthesizerTrn;
 import io.bv2j.model.TextEncoder;
+import io.bv2j.tensor.Ops;
 import io.bv2j.tensor.Scope;
 import io.bv2j.tensor.Tensor;
 
@@ -119,8 +120,21 @@ public final class Synthesizer implements AutoCloseable {
         if (utterances.isEmpty()) throw new Bv2jException("no utterances to synthesize");
         for (int i = 0; i < utterances.size(); i++) utterances.get(i).validate(i, MAX_PHONES);
         try (Scope ignored = Scope.open()) {
-            InferResult r = net.infer(batch(utterances, options), options.noise().get());
-            return trim(r);
+            InferResult r = net.latent(batch(utterances, options), options.noise().get());
+            Tensor z = r.decoderInput(), g = r.g(); // z [B, C, T], padded to the longest
+            int rf = net.dec().receptiveFieldFrames();
+            List<Audio> out = new ArrayList<>(utterances.size());
+            for (int i = 0; i < utterances.size(); i++) {
+                // The padded decode's samples for item i depend only on its frames plus the decoder's
+                // receptive field of padding: decode just those (a short item in a long batch no
+                // longer pays for the longest one), then keep the item's own length.
+                int frames = r.yLengths()[i], upTo = Math.min(z.dim(2), frames + rf);
+                Tensor zi = Ops.narrow(Ops.narrow(z, 0, i, 1), 2, 0, upTo);
+                Tensor gi = g == null ? null : Ops.narrow(g, 0, i, 1);
+                Tensor o = Scope.keepResultOnly(() -> Ops.narrow(net.dec().forward(zi, gi), 2, 0, frames * hop()));
+                out.add(new Audio(o.toArray(), sampleRate()));
+            }
+            return out;
         }
     }
 
