@@ -34,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * busy machine; the memory properties do not depend on the count.
  */
 class NativeMemoryTest {
-    private static final int CALLS = 2000, WARM = 100, RSS_FROM = 200;
+    /** 2000 by default; -Dbv2j.memtest.calls=10000 runs the 10 000-call check (BENCHMARKS.md). */
+    private static final int CALLS = Integer.getInteger("bv2j.memtest.calls", 2000), WARM = 100, RSS_FROM = 200;
     /** RSS is sampled every RSS_EVERY calls in [RSS_FROM, RSS_FROM + RSS_SPAN] and in [CALLS - RSS_SPAN, CALLS]. */
     private static final int RSS_EVERY = 50, RSS_SPAN = 200;
     /** Growth allowed between the RSS floor around call RSS_FROM and the one around the last call. */
