@@ -182,17 +182,8 @@ int bv2j_conv1d(bv2j_ctx *ctx, const float *x, const float *w, const float *bias
             if (cols == NULL) return BV2J_ENOMEM;
             for (int64_t t0 = 0; t0 < t_out; t0 += tile) {
                 const int64_t n = t_out - t0 < tile ? t_out - t0 : tile;
-#pragma omp parallel for num_threads(ctx->threads) schedule(static) if (rows * n > BV2J_PARALLEL_MIN)
-                for (int64_t r = 0; r < rows; r++) {
-                    const int64_t ci = r / kernel, k = r % kernel;
-                    const float *xr = xg + ci * t_in;
-                    float *cr = cols + r * n;
-                    const int64_t off = k * dilation - pad_left;
-                    for (int64_t t = 0; t < n; t++) {
-                        int64_t ti = (t0 + t) * stride + off;
-                        cr[t] = (ti >= 0 && ti < t_in) ? xr[ti] : 0.0f;
-                    }
-                }
+                bv2j_im2col_1d(xg, cols, cin_g, t_in, kernel, stride, pad_left, dilation, t0, n,
+                               ctx->threads);
                 int rc = bv2j_gemm(ctx, 0, 0, cout_g, n, rows, 1.0f, wg, rows, cols, n, 0.0f,
                                    yg + t0, t_out);
                 if (rc) return rc;

@@ -48,26 +48,7 @@ static void bias_grad(const float *dy, float *db, int64_t batch, int64_t c, int6
     }
 }
 
-/* cols[r = ci*K + k, t] = x[ci, (t0 + t)*stride + k*dilation - pad] (0 outside): the forward's
- * im2col of output columns t0 .. t0+n-1. Also serves conv_transpose (dilation 1, dy as x). */
-static void im2col_1d(const float *x, float *cols, int64_t channels, int64_t t_in,
-                      int64_t kernel, int64_t stride, int64_t pad, int64_t dilation, int64_t t0,
-                      int64_t n, int threads) {
-    const int64_t rows = channels * kernel;
-#pragma omp parallel for num_threads(threads) schedule(static)
-    for (int64_t r = 0; r < rows; r++) {
-        const int64_t ci = r / kernel, k = r % kernel;
-        const float *xr = x + ci * t_in;
-        float *cr = cols + r * n;
-        const int64_t off = k * dilation - pad;
-        for (int64_t t = 0; t < n; t++) {
-            int64_t ti = (t0 + t) * stride + off;
-            cr[t] = (ti >= 0 && ti < t_in) ? xr[ti] : 0.0f;
-        }
-    }
-}
-
-/* The adjoint of im2col_1d: dx[ci, (t0+t)*stride + k*dilation - pad] += cols[ci*K + k, t]. Taps
+/* The adjoint of bv2j_im2col_1d: dx[ci, (t0+t)*stride + k*dilation - pad] += cols[ci*K + k, t]. Taps
  * of one channel overlap, so threads own (channel, slice of the tile's footprint in dx) pairs;
  * slicing keeps every thread busy when a group has fewer channels than threads. */
 static void col2im_1d(const float *cols, float *dx, int64_t channels, int64_t t_in,
@@ -229,7 +210,7 @@ int bv2j_conv1d_backward_weight(bv2j_ctx *ctx, const float *x, const float *dy, 
             }
             for (int64_t t0 = 0; t0 < t_out; t0 += tile) {
                 const int64_t n = t_out - t0 < tile ? t_out - t0 : tile;
-                im2col_1d(xg, cols, cin_g, t_in, kernel, stride, pad_left, dilation, t0, n,
+                bv2j_im2col_1d(xg, cols, cin_g, t_in, kernel, stride, pad_left, dilation, t0, n,
                           ctx->threads);
                 int rc = bv2j_gemm(ctx, 0, 1, cout_g, rows, n, 1.0f, dyg + t0, t_out, cols, n,
                                    1.0f, dwg, rows);
@@ -240,7 +221,7 @@ int bv2j_conv1d_backward_weight(bv2j_ctx *ctx, const float *x, const float *dy, 
 }
 
 /* Output position of the transpose: o = i*stride + k - padding, the im2col geometry with the
- * roles of input and output swapped, so dy gathered by im2col_1d (dilation 1) is the column
+ * roles of input and output swapped, so dy gathered by bv2j_im2col_1d (dilation 1) is the column
  * matrix of both gradients. */
 static int convt_args_ok(int64_t batch, int64_t c_in, int64_t t_in, int64_t c_out,
                          int64_t t_out, int64_t kernel, int64_t stride, int64_t padding) {
@@ -262,7 +243,7 @@ int bv2j_conv_transpose1d_backward_input(bv2j_ctx *ctx, const float *dy, const f
         float *dxb = dx + b * c_in * t_in;
         for (int64_t i0 = 0; i0 < t_in; i0 += tile) {
             const int64_t n = t_in - i0 < tile ? t_in - i0 : tile;
-            im2col_1d(dyb, cols, c_out, t_out, kernel, stride, padding, 1, i0, n, ctx->threads);
+            bv2j_im2col_1d(dyb, cols, c_out, t_out, kernel, stride, padding, 1, i0, n, ctx->threads);
             /* dx[ci, i] = sum_{co,k} w[ci, co*K + k] * cols[co*K + k, i] */
             int rc = bv2j_gemm(ctx, 0, 0, c_in, n, rows, 1.0f, w, rows, cols, n, 0.0f, dxb + i0,
                                t_in);
@@ -288,7 +269,7 @@ int bv2j_conv_transpose1d_backward_weight(bv2j_ctx *ctx, const float *x, const f
         const float *dyb = dy + b * c_out * t_out;
         for (int64_t i0 = 0; i0 < t_in; i0 += tile) {
             const int64_t n = t_in - i0 < tile ? t_in - i0 : tile;
-            im2col_1d(dyb, cols, c_out, t_out, kernel, stride, padding, 1, i0, n, ctx->threads);
+            bv2j_im2col_1d(dyb, cols, c_out, t_out, kernel, stride, padding, 1, i0, n, ctx->threads);
             int rc = bv2j_gemm(ctx, 0, 1, c_in, rows, n, 1.0f, xb + i0, t_in, cols, n, 1.0f, dw,
                                rows);
             if (rc) return rc;

@@ -33,6 +33,12 @@ int bv2j_gemm(bv2j_ctx *ctx, int trans_a, int trans_b, int64_t m, int64_t n, int
               float alpha, const float *a, int64_t lda, const float *b, int64_t ldb, float beta,
               float *c, int64_t ldc);
 
+/* cols[r = ci*K + k, t] = x[ci, (t0 + t)*stride + k*dilation - pad] (0 outside), for output
+ * columns t0 .. t0+n-1 of a [channels, t_in] input; also serves conv_transpose (dilation 1, dy as x). */
+void bv2j_im2col_1d(const float *x, float *cols, int64_t channels, int64_t t_in, int64_t kernel,
+                    int64_t stride, int64_t pad, int64_t dilation, int64_t t0, int64_t n,
+                    int threads);
+
 /* Below this many element operations a loop runs on the calling thread: waking a team costs more
  * than it saves, and on a loaded machine idle OpenMP workers spinning for it cost far more. */
 #define BV2J_PARALLEL_MIN 32768
