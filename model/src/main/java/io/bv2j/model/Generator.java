@@ -9,7 +9,6 @@ import io.bv2j.tensor.Tensor;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
 
 /** models.Generator (HiFi-GAN decoder): latent z[B, C, T] -> waveform [B, 1, T * prod(rates)]. */
 public final class Generator extends Module {
@@ -93,8 +92,8 @@ public final class Generator extends Module {
             // Inference keeps only each stage's and each residual block's result: a long utterance
             // never holds a whole stage's intermediates (gigabytes at the last stages).
             Tensor in = x;
-            UnaryOperator<Tensor> stage = stage(i);
-            x = Scope.keepResultOnly(() -> stage.apply(in));
+            int stage = i;
+            x = Scope.keepResultOnly(() -> stage(stage, in));
         }
         // torch's default slope 0.01 here, not LRELU_SLOPE: a quirk of the reference kept on purpose.
         x = convPost.forwardFused(x, 0.01f, null);
@@ -102,16 +101,14 @@ public final class Generator extends Module {
     }
 
     /** Upsampling stage i: x[B, C, T] -> [B, C/2, T * rate], the mean of its residual blocks. */
-    private UnaryOperator<Tensor> stage(int i) {
-        return x -> {
-            Tensor up = ups.get(i).forward(Ops.leakyRelu(x, ResBlock.LRELU_SLOPE));
-            Tensor xs = null;
-            for (int j = 0; j < numKernels; j++) {
-                ResBlock block = resblocks.get(i * numKernels + j);
-                Tensor r = Scope.keepResultOnly(() -> block.forward(up));
-                xs = xs == null ? r : Ops.add(xs, r);
-            }
-            return Ops.scale(xs, 1f / numKernels);
-        };
+    private Tensor stage(int i, Tensor x) {
+        Tensor up = ups.get(i).forward(Ops.leakyRelu(x, ResBlock.LRELU_SLOPE));
+        Tensor xs = null;
+        for (int j = 0; j < numKernels; j++) {
+            ResBlock block = resblocks.get(i * numKernels + j);
+            Tensor r = Scope.keepResultOnly(() -> block.forward(up));
+            xs = xs == null ? r : Ops.add(xs, r);
+        }
+        return Ops.scale(xs, 1f / numKernels);
     }
 }
