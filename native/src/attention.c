@@ -1,6 +1,7 @@
 /* Self attention with windowed relative position embeddings (VITS attentions.MultiHeadAttention,
  * heads_share=True, no proximal bias, no block mask). Blocks of query rows against all keys:
  * O(block x T) memory per thread, and the products run as GEMMs. */
+#include <immintrin.h>
 #include <math.h>
 #include <string.h>
 #include <omp.h>
@@ -24,6 +25,37 @@ static inline float dot(const float *a, const float *b, int64_t n) {
     float acc = 0.0f;
     for (int64_t i = 0; i < n; i++) acc += a[i] * b[i];
     return acc;
+}
+
+/* glibc's libmvec: expf on eight lanes (AVX2), within a few ulp of expf. */
+__m256 _ZGVdN8v_expf(__m256 x);
+
+/* p[j] = exp(p[j] - max p) over a row; returns the sum in double (as the scalar softmax did). */
+static double exp_shifted_row(float *p, int64_t n) {
+    __m256 m8 = _mm256_set1_ps(-INFINITY);
+    int64_t j = 0;
+    for (; j + 8 <= n; j += 8) m8 = _mm256_max_ps(m8, _mm256_loadu_ps(p + j));
+    float lanes[8];
+    _mm256_storeu_ps(lanes, m8);
+    float mx = -INFINITY;
+    for (int l = 0; l < 8; l++) mx = lanes[l] > mx ? lanes[l] : mx;
+    for (int64_t t = j; t < n; t++) mx = p[t] > mx ? p[t] : mx;
+    const __m256 shift = _mm256_set1_ps(mx);
+    __m256d lo = _mm256_setzero_pd(), hi = _mm256_setzero_pd();
+    for (j = 0; j + 8 <= n; j += 8) {
+        const __m256 e = _ZGVdN8v_expf(_mm256_sub_ps(_mm256_loadu_ps(p + j), shift));
+        _mm256_storeu_ps(p + j, e);
+        lo = _mm256_add_pd(lo, _mm256_cvtps_pd(_mm256_castps256_ps128(e)));
+        hi = _mm256_add_pd(hi, _mm256_cvtps_pd(_mm256_extractf128_ps(e, 1)));
+    }
+    double acc[4], sum = 0.0;
+    _mm256_storeu_pd(acc, _mm256_add_pd(lo, hi));
+    for (int l = 0; l < 4; l++) sum += acc[l];
+    for (; j < n; j++) {
+        p[j] = expf(p[j] - mx);
+        sum += p[j];
+    }
+    return sum;
 }
 
 /* Query rows per block: a block's scores (QBLOCK x T floats) stay in L2 for T in the thousands. */
@@ -83,25 +115,23 @@ int bv2j_rel_attention(bv2j_ctx *ctx, const float *q, const float *k, const floa
             const int64_t jlo = i - window < 0 ? 0 : i - window;
             const int64_t jhi = i + window >= time ? time - 1 : i + window;
             for (int64_t j = jlo; j <= jhi; j++) p[j] += dot(qi, emb_k + (j - i + window) * d, d);
-            float mx = -INFINITY;
-            for (int64_t j = 0; j < time; j++) {
-                const int masked = full_mask ? full_mask[(b * time + i) * time + j] == 0.0f
-                                             : mask_q[b * time + i] * mask_k[b * time + j] == 0.0f;
-                if (masked) p[j] = -1e4f;
-                if (p[j] > mx) mx = p[j];
+            /* masked_fill(mask == 0, -1e4), as selects the compiler vectorises. */
+            if (full_mask) {
+                const float *fm = full_mask + (b * time + i) * time;
+                for (int64_t j = 0; j < time; j++) p[j] = fm[j] == 0.0f ? -1e4f : p[j];
+            } else if (mask_q[b * time + i] == 0.0f) {
+                for (int64_t j = 0; j < time; j++) p[j] = -1e4f;
+            } else {
+                const float *mk = mask_k + b * time;
+                for (int64_t j = 0; j < time; j++) p[j] = mk[j] == 0.0f ? -1e4f : p[j];
             }
-            double sum = 0.0;
-            for (int64_t j = 0; j < time; j++) {
-                p[j] = expf(p[j] - mx);
-                sum += p[j];
-            }
+            const double sum = exp_shifted_row(p, time);
             const float inv = (float) (1.0 / sum);
             /* Dropout on the probabilities (p == 0: no draws at all). */
             const uint64_t row_key = drop ? bv2j_attn_row_key(bv2j_attn_head_key(seed, b, h), i) : 0;
-            for (int64_t j = 0; j < time; j++) {
-                p[j] *= inv;
-                if (drop) p[j] *= bv2j_attn_drop(row_key, j, dropout_p, keep_scale);
-            }
+            for (int64_t j = 0; j < time; j++) p[j] *= inv;
+            if (drop)
+                for (int64_t j = 0; j < time; j++) p[j] *= bv2j_attn_drop(row_key, j, dropout_p, keep_scale);
         }
         ctx->sgemm(CBLAS_ROW_MAJOR, CBLAS_NO_TRANS, CBLAS_NO_TRANS, (int) rows, (int) d, (int) time, 1.0f,
                    sc, (int) time, vr + base * d, (int) d, 0.0f, ob, (int) d);
