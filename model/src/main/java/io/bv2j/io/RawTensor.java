@@ -64,22 +64,22 @@ public final class RawTensor {
 
     /** An F32 tensor computed by {@code values} each time it is loaded (nothing is held in between). */
     public static RawTensor ofFloats(long[] shape, Supplier<float[]> values) {
-        return new RawTensor("computed tensor", DType.F32, shape, () -> {
-            float[] data = values.get();
-            ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(data.length, Float.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
-            b.asFloatBuffer().put(data);
-            return b;
-        });
+        return new RawTensor("computed tensor", DType.F32, shape, () -> littleEndian(values.get()));
     }
 
     /** An in-memory F32 tensor over a copy of {@code data}. */
     public static RawTensor ofFloats(long[] shape, float[] data) {
-        ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(data.length, Float.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(data);
+        ByteBuffer b = littleEndian(data);
         ByteBuffer ro = b.asReadOnlyBuffer();
         RawTensor t = new RawTensor("in-memory tensor", DType.F32, shape, ro::duplicate);
         t.checkLength(b.capacity());
         return t;
+    }
+
+    private static ByteBuffer littleEndian(float[] data) {
+        ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(data.length, Float.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(data);
+        return b;
     }
 
     /** An in-memory I64 tensor over a copy of {@code data}. */

@@ -100,7 +100,7 @@ public final class Synthesizer implements AutoCloseable {
     public float[] decode(InferResult latent) {
         int frames = latent.yLengths()[0];
         if (frames <= WHOLE_DECODE_MAX_FRAMES) {
-            return trim(latent.withWaveform(net.dec().forward(latent.decoderInput(), latent.g()))).getFirst().samples();
+            return Ops.narrow(net.dec().forward(latent.decoderInput(), latent.g()), 2, 0, frames * hop()).toArray();
         }
         float[] samples = new float[frames * hop()];
         int[] at = {0};
@@ -210,19 +210,6 @@ public final class Synthesizer implements AutoCloseable {
         for (int i = 0; i < us.size(); i++) {
             Utterance u = us.get(i);
             copyFeatures(u.referenceSpec(), out, i, spec, u.referenceFrames(), frames);
-        }
-        return out;
-    }
-
-    private List<Audio> trim(InferResult r) {
-        Tensor o = r.o();
-        int b = o.dim(0), samples = o.dim(2), hop = hop();
-        List<Audio> out = new ArrayList<>(b);
-        for (int i = 0; i < b; i++) {
-            int n = Math.min(samples, r.yLengths()[i] * hop);
-            float[] a = new float[n];
-            for (int s = 0; s < n; s++) a[s] = o.get((long) i * samples + s);
-            out.add(new Audio(a, sampleRate()));
         }
         return out;
     }

@@ -25,6 +25,26 @@ public final class Ops {
         return conv1d(x, w, bias, stride, padding, padding, dilation, groups);
     }
 
+    /** Validates a conv1d's operands (before any native call) and returns its output length. */
+    private static long conv1dLength(Tensor x, Tensor w, Tensor bias, int stride, int padLeft, int padRight,
+                                     int dilation, int groups) {
+        requireRank("conv1d input", x, 3);
+        requireRank("conv1d weight", w, 3);
+        int cIn = x.dim(1), t = x.dim(2), cOut = w.dim(0), k = w.dim(2);
+        if (groups < 1 || cIn % groups != 0 || cOut % groups != 0 || w.dim(1) != cIn / groups) {
+            throw new IllegalArgumentException("conv1d: weight " + Arrays.toString(w.shape()) + " does not fit input "
+                    + Arrays.toString(x.shape()) + " with groups " + groups);
+        }
+        if (stride < 1 || dilation < 1 || padLeft < 0 || padRight < 0) {
+            throw new IllegalArgumentException("conv1d: bad stride/padding/dilation");
+        }
+        if (k < 1 || cIn < 1 || cOut < 1) throw new IllegalArgumentException("conv1d: empty kernel or channels " + Arrays.toString(w.shape()));
+        requireBias("conv1d", bias, cOut);
+        long span = (long) dilation * (k - 1) + 1;
+        long tOut = ((long) t + padLeft + padRight - span) / stride + 1;
+        return tOut < 0 || (long) t + padLeft + padRight < span ? 0 : tOut;
+    }
+
     /**
      * conv1d(leakyRelu(x, inSlope), w) + bias + residual in one pass, the shape of every
      * convolution in HiFi-GAN's residual blocks: the activation is applied while gathering the
@@ -39,17 +59,8 @@ public final class Ops {
             Tensor y = conv1d(in, w, bias, 1, padding, dilation, 1);
             return residual == null ? y : add(y, residual);
         }
-        requireRank("conv1d input", x, 3);
-        requireRank("conv1d weight", w, 3);
+        long tOut = conv1dLength(x, w, bias, 1, padding, padding, dilation, 1);
         int b = x.dim(0), cIn = x.dim(1), t = x.dim(2), cOut = w.dim(0), k = w.dim(2);
-        if (w.dim(1) != cIn || k < 1 || cOut < 1 || cIn < 1) {
-            throw new IllegalArgumentException("conv1d: weight " + Arrays.toString(w.shape()) + " does not fit input "
-                    + Arrays.toString(x.shape()));
-        }
-        if (dilation < 1 || padding < 0) throw new IllegalArgumentException("conv1d: bad padding/dilation");
-        requireBias("conv1d", bias, cOut);
-        long span = (long) dilation * (k - 1) + 1;
-        long tOut = Math.max(0, (long) t + 2L * padding - span + 1);
         if (residual != null && !Arrays.equals(residual.shape(), new int[]{b, cOut, (int) tOut})) {
             throw new IllegalArgumentException("conv1d: residual " + Arrays.toString(residual.shape())
                     + " does not match the output [" + b + ", " + cOut + ", " + tOut + "]");
@@ -65,21 +76,8 @@ public final class Ops {
     /** conv1d with separate left/right zero padding (FFN's causal-free "same" padding). */
     public static Tensor conv1d(Tensor x, Tensor w, Tensor bias, int stride, int padLeft, int padRight, int dilation,
                                 int groups) {
-        requireRank("conv1d input", x, 3);
-        requireRank("conv1d weight", w, 3);
+        long tOut = conv1dLength(x, w, bias, stride, padLeft, padRight, dilation, groups);
         int b = x.dim(0), cIn = x.dim(1), t = x.dim(2), cOut = w.dim(0), k = w.dim(2);
-        if (groups < 1 || cIn % groups != 0 || cOut % groups != 0 || w.dim(1) != cIn / groups) {
-            throw new IllegalArgumentException("conv1d: weight " + Arrays.toString(w.shape()) + " does not fit input "
-                    + Arrays.toString(x.shape()) + " with groups " + groups);
-        }
-        if (stride < 1 || dilation < 1 || padLeft < 0 || padRight < 0) {
-            throw new IllegalArgumentException("conv1d: bad stride/padding/dilation");
-        }
-        if (k < 1 || cIn < 1 || cOut < 1) throw new IllegalArgumentException("conv1d: empty kernel or channels " + Arrays.toString(w.shape()));
-        requireBias("conv1d", bias, cOut);
-        long span = (long) dilation * (k - 1) + 1;
-        long tOut = ((long) t + padLeft + padRight - span) / stride + 1;
-        if (tOut < 0 || (long) t + padLeft + padRight < span) tOut = 0;
         Tensor y = Tensor.empty(b, cOut, (int) tOut);
         if (tOut > 0 && b > 0) {
             Kernels.conv1d(x.segment(), w.segment(), seg(bias), y.segment(), b, cIn, t, cOut, tOut, k, stride,
