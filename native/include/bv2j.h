@@ -36,6 +36,9 @@ void bv2j_ctx_destroy(bv2j_ctx *ctx);
 const char *bv2j_last_open_error(void);
 /* Number of threads used by kernels of this context (and by the BLAS it drives). */
 int bv2j_set_threads(bv2j_ctx *ctx, int threads);
+/* Whether bv2j_conv1d_fused (and bv2j_conv1d) may pick Winograd (1, the default unless
+ * BV2J_WINOGRAD=0 was set when the context was made) or always uses im2col (0). */
+int bv2j_set_winograd(bv2j_ctx *ctx, int enabled);
 /* Bytes of scratch currently held by the context (for leak checks). */
 int64_t bv2j_scratch_bytes(bv2j_ctx *ctx);
 
@@ -61,6 +64,19 @@ int bv2j_conv1d_fused(bv2j_ctx *ctx, const float *x, const float *w, const float
                       const float *residual, float *y, int64_t batch, int64_t c_in, int64_t t_in,
                       int64_t c_out, int64_t t_out, int64_t kernel, int64_t stride,
                       int64_t pad_left, int64_t dilation, int in_act, float in_slope);
+/* The two algorithms bv2j_conv1d_fused chooses between (same arguments and results):
+ * im2col + one GEMM per time tile (any stride), and Winograd F(4, r) for stride 1 and
+ * kernel >= 2 (about half the multiply-adds; float32 error within ~2x of im2col's). The choice:
+ * Winograd for stride 1, kernel >= 5, >= 16 channels in and out and >= 512 output columns,
+ * unless the environment says BV2J_WINOGRAD=0 when the context is created. */
+int bv2j_conv1d_im2col(bv2j_ctx *ctx, const float *x, const float *w, const float *bias,
+                       const float *residual, float *y, int64_t batch, int64_t c_in, int64_t t_in,
+                       int64_t c_out, int64_t t_out, int64_t kernel, int64_t stride,
+                       int64_t pad_left, int64_t dilation, int in_act, float in_slope);
+int bv2j_conv1d_winograd(bv2j_ctx *ctx, const float *x, const float *w, const float *bias,
+                         const float *residual, float *y, int64_t batch, int64_t c_in,
+                         int64_t t_in, int64_t c_out, int64_t t_out, int64_t kernel,
+                         int64_t pad_left, int64_t dilation, int in_act, float in_slope);
 
 /* y[B, Cout, Tout] = conv_transpose1d(x[B, Cin, Tin], w[Cin, Cout, K]) + bias, with output
  * position o = i*stride + k - padding kept when 0 <= o < Tout. */

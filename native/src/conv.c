@@ -121,10 +121,33 @@ static void conv1d_tile(const bv2j_ctx *ctx, const float *xb, const float *w, co
                yb + t0, (int) t_out);
 }
 
+/* Where Winograd measured faster (BENCHMARKS.md, per decoder stage shape at 2 threads): kernels
+ * of 5 taps or more with at least 16 channels on both sides and a few hundred output columns.
+ * For k = 3 its transforms cost more than the halved GEMM saves, and a 160-frame text-side layer
+ * is too short to amortise them. */
+static int winograd_pays(const bv2j_ctx *ctx, int64_t c_in, int64_t c_out, int64_t t_out,
+                         int64_t kernel, int64_t stride) {
+    return ctx->winograd && stride == 1 && kernel >= 5 && c_in >= 16 && c_out >= 16
+           && t_out >= 512;
+}
+
 int bv2j_conv1d_fused(bv2j_ctx *ctx, const float *x, const float *w, const float *bias,
                       const float *residual, float *y, int64_t batch, int64_t c_in, int64_t t_in,
                       int64_t c_out, int64_t t_out, int64_t kernel, int64_t stride,
                       int64_t pad_left, int64_t dilation, int in_act, float in_slope) {
+    BV2J_CHECK(ctx);
+    if (winograd_pays(ctx, c_in, c_out, t_out, kernel, stride)) {
+        return bv2j_conv1d_winograd(ctx, x, w, bias, residual, y, batch, c_in, t_in, c_out, t_out,
+                                    kernel, pad_left, dilation, in_act, in_slope);
+    }
+    return bv2j_conv1d_im2col(ctx, x, w, bias, residual, y, batch, c_in, t_in, c_out, t_out,
+                              kernel, stride, pad_left, dilation, in_act, in_slope);
+}
+
+int bv2j_conv1d_im2col(bv2j_ctx *ctx, const float *x, const float *w, const float *bias,
+                       const float *residual, float *y, int64_t batch, int64_t c_in, int64_t t_in,
+                       int64_t c_out, int64_t t_out, int64_t kernel, int64_t stride,
+                       int64_t pad_left, int64_t dilation, int in_act, float in_slope) {
     BV2J_CHECK(ctx && x && w && y);
     BV2J_CHECK(batch >= 0 && c_in > 0 && t_in >= 0 && c_out > 0 && t_out >= 0);
     BV2J_CHECK(kernel > 0 && stride > 0 && pad_left >= 0 && dilation > 0);

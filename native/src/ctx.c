@@ -35,6 +35,8 @@ bv2j_ctx *bv2j_ctx_create(const char *blas_path, int threads) {
     ctx->sgemm = sgemm;
     ctx->blas_set_threads = (bv2j_set_threads_fn) dlsym(lib, "openblas_set_num_threads");
     ctx->threads = 1;
+    const char *wg = getenv("BV2J_WINOGRAD");
+    ctx->winograd = !(wg != NULL && strcmp(wg, "0") == 0);
     bv2j_set_threads(ctx, threads > 0 ? threads : omp_get_num_procs());
     return ctx;
 }
@@ -50,6 +52,12 @@ int bv2j_set_threads(bv2j_ctx *ctx, int threads) {
     ctx->threads = threads;
     /* OpenBLAS runs single-threaded; bv2j_gemm splits large products over OpenMP (gemm.c). */
     if (ctx->blas_set_threads) ctx->blas_set_threads(1);
+    return BV2J_OK;
+}
+
+int bv2j_set_winograd(bv2j_ctx *ctx, int enabled) {
+    BV2J_CHECK(ctx != NULL && (enabled == 0 || enabled == 1));
+    ctx->winograd = enabled;
     return BV2J_OK;
 }
 

@@ -20,6 +20,7 @@ struct bv2j_ctx {
     bv2j_sgemm_fn sgemm;
     bv2j_set_threads_fn blas_set_threads;
     int threads;
+    int winograd; /* bv2j_conv1d_fused may use Winograd (BV2J_WINOGRAD != "0") */
     void *scratch;
     size_t scratch_bytes;
 };

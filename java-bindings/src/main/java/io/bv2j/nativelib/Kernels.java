@@ -27,6 +27,12 @@ public final class Kernels {
     private static final MethodHandle CONV1D_FUSED = Downcalls.handle("bv2j_conv1d_fused", JAVA_INT,
             ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
             JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_FLOAT);
+    private static final MethodHandle CONV1D_IM2COL = Downcalls.handle("bv2j_conv1d_im2col", JAVA_INT,
+            ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
+            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_FLOAT);
+    private static final MethodHandle CONV1D_WINOGRAD = Downcalls.handle("bv2j_conv1d_winograd", JAVA_INT,
+            ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
+            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_FLOAT);
     private static final MethodHandle CONV_TRANSPOSE1D = Downcalls.handle("bv2j_conv_transpose1d", JAVA_INT,
             ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
             JAVA_LONG, JAVA_LONG, JAVA_LONG);
@@ -91,6 +97,34 @@ public final class Kernels {
             int rc = (int) CONV1D_FUSED.invokeExact(NativeContext.current(), x, w, bias, residual, y, batch, cIn, tIn,
                     cOut, tOut, kernel, stride, padLeft, dilation, act ? 1 : 0, act ? inSlope : 0f);
             Downcalls.check("conv1d_fused", rc);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    /** {@link #conv1dFused} forced onto the im2col + GEMM algorithm (for tests and comparisons). */
+    public static void conv1dIm2col(MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment residual,
+                                    MemorySegment y, long batch, long cIn, long tIn, long cOut, long tOut, long kernel,
+                                    long stride, long padLeft, long dilation, float inSlope) {
+        boolean act = !Float.isNaN(inSlope);
+        try {
+            int rc = (int) CONV1D_IM2COL.invokeExact(NativeContext.current(), x, w, bias, residual, y, batch, cIn, tIn,
+                    cOut, tOut, kernel, stride, padLeft, dilation, act ? 1 : 0, act ? inSlope : 0f);
+            Downcalls.check("conv1d_im2col", rc);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    /** {@link #conv1dFused} (stride 1, kernel >= 2) forced onto Winograd F(4, r) (for tests and comparisons). */
+    public static void conv1dWinograd(MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment residual,
+                                      MemorySegment y, long batch, long cIn, long tIn, long cOut, long tOut,
+                                      long kernel, long padLeft, long dilation, float inSlope) {
+        boolean act = !Float.isNaN(inSlope);
+        try {
+            int rc = (int) CONV1D_WINOGRAD.invokeExact(NativeContext.current(), x, w, bias, residual, y, batch, cIn,
+                    tIn, cOut, tOut, kernel, padLeft, dilation, act ? 1 : 0, act ? inSlope : 0f);
+            Downcalls.check("conv1d_winograd", rc);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }

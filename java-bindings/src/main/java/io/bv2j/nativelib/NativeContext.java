@@ -21,13 +21,16 @@ public final class NativeContext {
     private static final MethodHandle DESTROY = Downcalls.voidHandle("bv2j_ctx_destroy", ADDRESS);
     private static final MethodHandle OPEN_ERROR = Downcalls.handle("bv2j_last_open_error", ADDRESS);
     private static final MethodHandle SET_THREADS = Downcalls.handle("bv2j_set_threads", JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle SET_WINOGRAD = Downcalls.handle("bv2j_set_winograd", JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle SCRATCH_BYTES = Downcalls.handle("bv2j_scratch_bytes", JAVA_LONG, ADDRESS);
 
     private static volatile int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private static volatile boolean winograd = !"0".equals(System.getenv("BV2J_WINOGRAD"));
     private static final ThreadLocal<NativeContext> CURRENT = ThreadLocal.withInitial(NativeContext::create);
 
     private final MemorySegment handle;
     private int appliedThreads;
+    private boolean appliedWinograd;
 
     private NativeContext(MemorySegment handle) {
         this.handle = handle;
@@ -46,6 +49,16 @@ public final class NativeContext {
             }
             ctx.appliedThreads = wanted;
         }
+        boolean wantWinograd = winograd;
+        if (ctx.appliedWinograd != wantWinograd) {
+            try {
+                int rc = (int) SET_WINOGRAD.invokeExact(ctx.handle, wantWinograd ? 1 : 0);
+                Downcalls.check("bv2j_set_winograd", rc);
+            } catch (Throwable t) {
+                throw Downcalls.rethrow(t);
+            }
+            ctx.appliedWinograd = wantWinograd;
+        }
         return ctx.handle;
     }
 
@@ -57,6 +70,19 @@ public final class NativeContext {
 
     public static int threads() {
         return threads;
+    }
+
+    /**
+     * Whether convolutions may use Winograd where it measured faster (the default; the environment
+     * variable BV2J_WINOGRAD=0 turns it off) or always run as im2col + GEMM. Both agree within the
+     * float32 tolerances; the switch exists for comparisons.
+     */
+    public static void setWinograd(boolean enabled) {
+        winograd = enabled;
+    }
+
+    public static boolean winograd() {
+        return winograd;
     }
 
     /** Scratch bytes held by the calling thread's context, for leak checks. */
@@ -80,6 +106,7 @@ public final class NativeContext {
             }
             NativeContext ctx = new NativeContext(h);
             ctx.appliedThreads = threads;
+            ctx.appliedWinograd = !"0".equals(System.getenv("BV2J_WINOGRAD"));
             CLEANER.register(Thread.currentThread(), () -> destroy(h));
             return ctx;
         } catch (Bv2jException e) {
