@@ -67,8 +67,8 @@ int bv2j_conv1d_fused(bv2j_ctx *ctx, const float *x, const float *w, const float
 /* The two algorithms bv2j_conv1d_fused chooses between (same arguments and results):
  * im2col + one GEMM per time tile (any stride), and Winograd F(4, r) for stride 1 and
  * kernel >= 2 (about half the multiply-adds; float32 error within ~2x of im2col's). The choice:
- * Winograd for stride 1, kernel >= 5, >= 16 channels in and out and >= 512 output columns,
- * unless the environment says BV2J_WINOGRAD=0 when the context is created. */
+ * Winograd for stride 1 and >= 512 output columns with kernel >= 5 and >= 16 channels in and
+ * out, or kernel 3, >= 128 channels and one thread; unless switched off (bv2j_set_winograd). */
 int bv2j_conv1d_im2col(bv2j_ctx *ctx, const float *x, const float *w, const float *bias,
                        const float *residual, float *y, int64_t batch, int64_t c_in, int64_t t_in,
                        int64_t c_out, int64_t t_out, int64_t kernel, int64_t stride,

@@ -121,14 +121,15 @@ static void conv1d_tile(const bv2j_ctx *ctx, const float *xb, const float *w, co
                yb + t0, (int) t_out);
 }
 
-/* Where Winograd measured faster (BENCHMARKS.md, per decoder stage shape at 2 threads): kernels
- * of 5 taps or more with at least 16 channels on both sides and a few hundred output columns.
- * For k = 3 its transforms cost more than the halved GEMM saves, and a 160-frame text-side layer
- * is too short to amortise them. */
+/* Where Winograd measured faster (BENCHMARKS.md, decoder stage shapes): kernels of 5 taps or
+ * more with at least 16 channels on both sides, and 3-tap kernels with at least 128 channels when
+ * the call runs on one thread (on two, im2col's larger GEMMs split better than Winograd's transforms);
+ * always a few hundred output columns at least, so a 160-frame text-side layer stays on im2col. */
 static int winograd_pays(const bv2j_ctx *ctx, int64_t c_in, int64_t c_out, int64_t t_out,
                          int64_t kernel, int64_t stride) {
-    return ctx->winograd && stride == 1 && kernel >= 5 && c_in >= 16 && c_out >= 16
-           && t_out >= 512;
+    if (!ctx->winograd || stride != 1 || t_out < 512) return 0;
+    if (kernel >= 5) return c_in >= 16 && c_out >= 16;
+    return kernel == 3 && ctx->threads == 1 && c_in >= 128 && c_out >= 128;
 }
 
 int bv2j_conv1d_fused(bv2j_ctx *ctx, const float *x, const float *w, const float *bias,

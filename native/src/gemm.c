@@ -6,7 +6,8 @@
  * training step showed 28% of all cycles in OpenBLAS's idle spin. OpenBLAS therefore runs
  * single-threaded (ctx.c) and a large GEMM is split here into column (or row) blocks, one
  * single-threaded sgemm per OpenMP thread. Every output element is still reduced over k by one
- * sgemm call, so the split does not change results. */
+ * sgemm call (OpenBLAS may still pick another micro-kernel for a narrower slice, which can move
+ * the last bit). */
 #include <omp.h>
 #include "internal.h"
 

@@ -27,6 +27,8 @@ public final class NativeContext {
     private static volatile int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private static volatile boolean winograd = !"0".equals(System.getenv("BV2J_WINOGRAD"));
     private static final ThreadLocal<NativeContext> CURRENT = ThreadLocal.withInitial(NativeContext::create);
+    /** Threads whose kernels run single-threaded whatever {@link #threads()} says (worker threads). */
+    private static final ThreadLocal<boolean[]> PINNED = ThreadLocal.withInitial(() -> new boolean[1]);
 
     private final MemorySegment handle;
     private int appliedThreads;
@@ -39,7 +41,7 @@ public final class NativeContext {
     /** The calling thread's context, with the configured thread count applied. */
     public static MemorySegment current() {
         NativeContext ctx = CURRENT.get();
-        int wanted = threads;
+        int wanted = PINNED.get()[0] ? 1 : threads;
         if (ctx.appliedThreads != wanted) {
             try {
                 int rc = (int) SET_THREADS.invokeExact(ctx.handle, wanted);
@@ -70,6 +72,19 @@ public final class NativeContext {
 
     public static int threads() {
         return threads;
+    }
+
+    /**
+     * From now on the calling thread's kernels use one thread: for worker threads that run
+     * independent work side by side, so the cores are shared between workers, not within a kernel.
+     */
+    public static void pinToOneThread() {
+        PINNED.get()[0] = true;
+    }
+
+    /** Whether the calling thread was pinned to one thread ({@link #pinToOneThread}). */
+    public static boolean pinnedToOneThread() {
+        return PINNED.get()[0];
     }
 
     /**

@@ -6,9 +6,11 @@ import io.bv2j.nn.Module;
 import io.bv2j.tensor.Ops;
 import io.bv2j.tensor.Scope;
 import io.bv2j.tensor.Tensor;
+import io.bv2j.tensor.Workers;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /** models.Generator (HiFi-GAN decoder): latent z[B, C, T] -> waveform [B, 1, T * prod(rates)]. */
 public final class Generator extends Module {
@@ -16,12 +18,14 @@ public final class Generator extends Module {
     private final List<ConvTranspose1d> ups = new ArrayList<>();
     private final List<ResBlock> resblocks = new ArrayList<>();
     private final int numKernels;
+    private final int[] resblockKernels;
     private final int hop;
     private final int receptiveFieldFrames;
 
     public Generator(int initialChannel, String resblock, int[] resblockKernels, int[][] resblockDilations,
                      int[] upsampleRates, int upsampleInitialChannel, int[] upsampleKernels, int ginChannels) {
         numKernels = resblockKernels.length;
+        this.resblockKernels = resblockKernels.clone();
         int h = 1;
         for (int r : upsampleRates) h *= r;
         hop = h;
@@ -100,15 +104,27 @@ public final class Generator extends Module {
         return Ops.tanh(x);
     }
 
-    /** Upsampling stage i: x[B, C, T] -> [B, C/2, T * rate], the mean of its residual blocks. */
+    /**
+     * Upsampling stage i: x[B, C, T] -> [B, C/2, T * rate], the mean of its residual blocks. The
+     * blocks are independent, so in inference they run side by side on worker threads (one
+     * kernel thread each, widest kernel first); the sum is taken in block order either way.
+     */
     private Tensor stage(int i, Tensor x) {
         Tensor up = ups.get(i).forward(Ops.leakyRelu(x, ResBlock.LRELU_SLOPE));
-        Tensor xs = null;
+        List<Function<Tensor, Tensor>> blocks = new ArrayList<>(numKernels);
+        List<int[]> shapes = new ArrayList<>(numKernels);
+        long[] costs = new long[numKernels];
+        boolean shareable = true;
         for (int j = 0; j < numKernels; j++) {
             ResBlock block = resblocks.get(i * numKernels + j);
-            Tensor r = Scope.keepResultOnly(() -> block.forward(up));
-            xs = xs == null ? r : Ops.add(xs, r);
+            blocks.add(block::forward);
+            shapes.add(up.shape());
+            costs[j] = resblockKernels[j];
+            shareable &= ((Module) block).parametersReadableBy(Workers::readableByWorkers);
         }
+        List<Tensor> r = Workers.run(up, blocks, shapes, costs, shareable);
+        Tensor xs = r.get(0);
+        for (int j = 1; j < numKernels; j++) xs = Ops.add(xs, r.get(j));
         return Ops.scale(xs, 1f / numKernels);
     }
 }

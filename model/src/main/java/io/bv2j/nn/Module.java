@@ -68,6 +68,13 @@ public abstract class Module {
         }
     }
 
+    /** Whether {@code readable} holds for every parameter's memory (e.g. readable by worker threads). */
+    public final boolean parametersReadableBy(java.util.function.Predicate<java.lang.foreign.MemorySegment> readable) {
+        boolean[] all = {true};
+        forEachParameter("", (name, t) -> all[0] &= readable.test(t.segment()));
+        return all[0];
+    }
+
     /**
      * Visits every (full state-dict name, declared shape) of this subtree, before loading; a
      * weight-normalised slot reports its stored `_g` [out, 1, ...] and `_v` (full shape) entries.

@@ -44,6 +44,16 @@ public final class Tensor {
         return new Tensor(data, shape.clone());
     }
 
+    /**
+     * This tensor's memory without its arena's thread confinement, so worker threads can read it
+     * ({@link Workers}). The caller guarantees the memory outlives every use of the view: the
+     * workers it hands the view to finish before the owning scope can close.
+     */
+    public Tensor unconfinedView() {
+        long bytes = data.byteSize();
+        return new Tensor(MemorySegment.ofAddress(data.address()).reinterpret(bytes), shape.clone());
+    }
+
     /** Zero-filled tensor in the given arena. */
     public static Tensor allocate(Arena arena, int... shape) {
         int[] s = shape.clone();

@@ -1,0 +1,50 @@
+package io.bv2j.tests;
+
+import io.bv2j.nativelib.NativeContext;
+import io.bv2j.synth.SynthesisOptions;
+import io.bv2j.synth.Synthesizer;
+import io.bv2j.testing.GoldenFiles;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The waveform does not depend on the thread count beyond float rounding (relative L2 <= 1e-6,
+ * like streaming): GEMM splits never split a reduction, but OpenBLAS picks different micro-kernels
+ * for different slice widths, so the last bit may move; the decoder's residual blocks run on
+ * single-threaded workers at two or more threads.
+ */
+class ThreadCountTest {
+    @Test
+    void oneTwoAndThreeThreadsGiveTheSameSamples() {
+        Path dev = GoldenFiles.golden().resolve("dev");
+        int saved = NativeContext.threads();
+        try (Synthesizer synth = Synthesizer.load(dev.resolve("config.json"), dev.resolve("G_0.pth"))) {
+            SynthesisOptions o = SynthesisOptions.defaults().withLengthScale(2f).withSeed(5);
+            var u = StreamingSynthesisTest.utterance(81, 9);
+            NativeContext.setThreads(1);
+            float[] one = synth.synthesize(u, o).samples();
+            NativeContext.setThreads(2);
+            float[] two = synth.synthesize(u, o).samples();
+            NativeContext.setThreads(3);
+            float[] three = synth.synthesize(u, o).samples();
+            assertClose(one, two, "1 vs 2 threads");
+            assertClose(one, three, "1 vs 3 threads");
+        } finally {
+            NativeContext.setThreads(saved);
+        }
+    }
+
+    private static void assertClose(float[] want, float[] got, String what) {
+        assertEquals(want.length, got.length, what + ": sample count");
+        double diff = 0, norm = 0;
+        for (int i = 0; i < want.length; i++) {
+            diff += (double) (want[i] - got[i]) * (want[i] - got[i]);
+            norm += (double) want[i] * want[i];
+        }
+        assertTrue(Math.sqrt(diff / norm) <= 1e-6, what + ": relative L2 " + Math.sqrt(diff / norm));
+    }
+}
