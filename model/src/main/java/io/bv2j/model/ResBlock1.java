@@ -2,6 +2,7 @@ package io.bv2j.model;
 
 import io.bv2j.nn.Conv1d;
 import io.bv2j.nn.Module;
+import io.bv2j.tensor.Scope;
 import io.bv2j.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -26,8 +27,10 @@ public final class ResBlock1 extends Module implements ResBlock {
     @Override
     public Tensor forward(Tensor x) {
         for (int i = 0; i < convs1.size(); i++) {
-            Tensor xt = convs1.get(i).forwardFused(x, LRELU_SLOPE, null);
-            x = convs2.get(i).forwardFused(xt, LRELU_SLOPE, x);
+            Conv1d c1 = convs1.get(i), c2 = convs2.get(i);
+            Tensor in = x;
+            // In inference each step keeps only its output (xt is freed at once, not with the block).
+            x = Scope.keepResultOnly(() -> c2.forwardFused(c1.forwardFused(in, LRELU_SLOPE, null), LRELU_SLOPE, in));
         }
         return x;
     }

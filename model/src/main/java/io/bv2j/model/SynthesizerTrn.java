@@ -4,6 +4,7 @@ import io.bv2j.Bv2jException;
 import io.bv2j.nn.Embedding;
 import io.bv2j.nn.Module;
 import io.bv2j.tensor.Ops;
+import io.bv2j.tensor.Scope;
 import io.bv2j.tensor.Tensor;
 
 /** models.SynthesizerTrn: the whole generator network, with the reference's state-dict names. */
@@ -128,8 +129,9 @@ public final class SynthesizerTrn extends Module {
         Tensor g = speaker(in.sid(), in.refSpec());
         Tensor xMask = Commons.sequenceMask(in.lengths(), tx);
         TextEncoder.Output enc = encP.forward(in.phones(), in.tones(), in.languages(), in.bert(), in.jaBert(), xMask, g);
-        Tensor logwSdp = sdp.reverse(enc.x(), xMask, g, noise, in.noiseScaleW());
-        Tensor logwDp = dp.forward(enc.x(), xMask, g);
+        // In inference only the predictors' outputs stay alive (their intermediates are freed here).
+        Tensor logwSdp = Scope.keepResultOnly(() -> sdp.reverse(enc.x(), xMask, g, noise, in.noiseScaleW()));
+        Tensor logwDp = Scope.keepResultOnly(() -> dp.forward(enc.x(), xMask, g));
         Tensor logw = Ops.add(Ops.scale(logwSdp, in.sdpRatio()), Ops.scale(logwDp, 1f - in.sdpRatio()));
         Tensor wCeil = Ops.ceil(Ops.scale(Ops.mul(Ops.exp(logw), xMask), in.lengthScale()));
         if (in.targetFrames() > 0) wCeil = rescale(wCeil, in.lengths(), in.targetFrames());

@@ -58,6 +58,11 @@ public final class StateDict {
         return t.toFloats();
     }
 
+    /** Accepts every key under prefix without reading it (weights a network does not use, such as enc_q in inference). */
+    public void skip(String prefix) {
+        for (String k : tensors.keySet()) if (k.startsWith(prefix)) taken.add(k);
+    }
+
     /** Refuses keys that no module took. */
     public void requireAllTaken() {
         Set<String> left = new TreeSet<>(tensors.keySet());

@@ -54,6 +54,21 @@ public final class Checkpoints {
         });
     }
 
+    /**
+     * The inference network: like {@link #load} but without the posterior encoder even when the
+     * checkpoint has one (its enc_q.* weights are skipped unread: 34 MB of the default 44.1 kHz
+     * model that synthesis never touches).
+     */
+    public static SynthesizerTrn loadForInference(ModelConfig config, Path checkpoint, Arena arena) {
+        return withStateDict(checkpoint, weights -> {
+            SynthesizerTrn net = new SynthesizerTrn(Hparams.of(config, weights.keys()), false);
+            net.load(weights, "", arena);
+            weights.skip(POSTERIOR_ENCODER_PREFIX);
+            weights.requireAllTaken();
+            return net;
+        });
+    }
+
     private static boolean isZip(Path path) {
         try (InputStream in = Files.newInputStream(path)) {
             byte[] magic = in.readNBytes(4);

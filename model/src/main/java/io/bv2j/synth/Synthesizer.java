@@ -10,12 +10,14 @@ import io.bv2j.model.TextEncoder;
 import io.bv2j.tensor.Ops;
 import io.bv2j.tensor.Scope;
 import io.bv2j.tensor.Tensor;
+import io.bv2j.tensor.Workers;
 
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A loaded voice: config + generator weights, loaded once and shared by any number of threads
@@ -41,7 +43,7 @@ public final class Synthesizer implements AutoCloseable {
         ModelConfig config = ModelConfig.read(configPath);
         Arena arena = Arena.ofShared();
         try {
-            return new Synthesizer(config, Checkpoints.load(config, checkpoint, arena), arena);
+            return new Synthesizer(config, Checkpoints.loadForInference(config, checkpoint, arena), arena);
         } catch (RuntimeException e) {
             arena.close();
             throw e;
@@ -52,7 +54,7 @@ public final class Synthesizer implements AutoCloseable {
     public static Synthesizer random(ModelConfig config, long seed) {
         Arena arena = Arena.ofShared();
         try {
-            SynthesizerTrn net = new SynthesizerTrn(io.bv2j.model.Hparams.of(config));
+            SynthesizerTrn net = new SynthesizerTrn(io.bv2j.model.Hparams.of(config), false);
             net.load(RandomWeights.of(net, seed), "", arena);
             return new Synthesizer(config, net, arena);
         } catch (RuntimeException e) {
@@ -122,18 +124,31 @@ public final class Synthesizer implements AutoCloseable {
         try (Scope ignored = Scope.open()) {
             InferResult r = net.latent(batch(utterances, options), options.noise().get());
             Tensor z = r.decoderInput(), g = r.g(); // z [B, C, T], padded to the longest
+            // The items decode side by side, one worker thread each (Workers): the decoder is most
+            // of the time, and whole items scale across cores better than one item's kernels.
+            Tensor gShared = g == null ? null : g.unconfinedView(); // g outlives Workers.run
             int rf = net.dec().receptiveFieldFrames();
-            List<Audio> out = new ArrayList<>(utterances.size());
-            for (int i = 0; i < utterances.size(); i++) {
+            int n = utterances.size();
+            List<Function<Tensor, Tensor>> items = new ArrayList<>(n);
+            List<int[]> shapes = new ArrayList<>(n);
+            long[] costs = new long[n];
+            for (int i = 0; i < n; i++) {
                 // The padded decode's samples for item i depend only on its frames plus the decoder's
-                // receptive field of padding: decode just those (a short item in a long batch no
-                // longer pays for the longest one), then keep the item's own length.
-                int frames = r.yLengths()[i], upTo = Math.min(z.dim(2), frames + rf);
-                Tensor zi = Ops.narrow(Ops.narrow(z, 0, i, 1), 2, 0, upTo);
-                Tensor gi = g == null ? null : Ops.narrow(g, 0, i, 1);
-                Tensor o = Scope.keepResultOnly(() -> Ops.narrow(net.dec().forward(zi, gi), 2, 0, frames * hop()));
-                out.add(new Audio(o.toArray(), sampleRate()));
+                // receptive field of padding: decode just those (a short item in a long batch does
+                // not pay for the longest one), then keep the item's own length.
+                int item = i, frames = r.yLengths()[i], upTo = Math.min(z.dim(2), frames + rf);
+                items.add(zs -> {
+                    Tensor zi = Ops.narrow(Ops.narrow(zs, 0, item, 1), 2, 0, upTo);
+                    Tensor gi = gShared == null ? null : Ops.narrow(gShared, 0, item, 1);
+                    return Ops.narrow(net.dec().forward(zi, gi), 2, 0, frames * hop());
+                });
+                shapes.add(new int[]{1, 1, frames * hop()});
+                costs[i] = frames;
             }
+            boolean shareable = net.dec().parametersReadableBy(Workers::readableByWorkers);
+            List<Tensor> decoded = Workers.run(z, items, shapes, costs, shareable);
+            List<Audio> out = new ArrayList<>(n);
+            for (Tensor o : decoded) out.add(new Audio(o.toArray(), sampleRate()));
             return out;
         }
     }

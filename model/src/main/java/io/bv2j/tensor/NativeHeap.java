@@ -1,6 +1,5 @@
 package io.bv2j.tensor;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
@@ -50,13 +49,22 @@ final class NativeHeap {
     private NativeHeap() {
     }
 
-    static MemorySegment allocate(long bytes, Arena owner) {
+    /**
+     * A block of at least {@code bytes} (its size class; the segment's byteSize), uninitialised,
+     * unbound to any arena: the caller hands it back with {@link #give} exactly once.
+     */
+    static MemorySegment take(long bytes) {
         long size = sizeClass(bytes);
         MemorySegment raw = size >= CACHE_MIN ? takeCached(size) : null;
         if (raw == null) raw = allocateFresh(size);
         long live = LIVE.addAndGet(size);
         PEAK_LIVE.accumulateAndGet(live, Math::max);
-        return raw.reinterpret(bytes, owner, p -> release(p, size));
+        return raw;
+    }
+
+    /** Returns a block from {@link #take}: kept for reuse within the cache's limit, else freed. */
+    static void give(MemorySegment raw) {
+        release(raw, raw.byteSize());
     }
 
     /** Bytes of freed blocks held for reuse (for tests and diagnostics). */

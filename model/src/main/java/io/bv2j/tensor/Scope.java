@@ -3,7 +3,9 @@ package io.bv2j.tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 
 /**
  * The lifetime of intermediate tensors: every tensor made while a scope is open on this thread
@@ -18,7 +20,12 @@ public final class Scope implements AutoCloseable {
     private static final java.util.concurrent.atomic.AtomicLong LIVE_BYTES = new java.util.concurrent.atomic.AtomicLong();
 
     private final Arena arena = Arena.ofConfined();
+    /** NativeHeap blocks this scope owns (handed back when it closes) and the bytes asked for each. */
+    private final List<Block> blocks = new ArrayList<>();
     private long bytes;
+
+    private record Block(MemorySegment raw, long bytes) {
+    }
 
     private Scope() {
     }
@@ -49,10 +56,7 @@ public final class Scope implements AutoCloseable {
 
     /** Zeroed memory in the innermost scope, counting the bytes. */
     static MemorySegment allocate(long byteSize) {
-        Scope top = top();
-        MemorySegment seg = NativeHeap.allocate(byteSize, top.arena).fill((byte) 0);
-        top.count(byteSize);
-        return seg;
+        return top().take(byteSize).fill((byte) 0);
     }
 
     /**
@@ -60,26 +64,29 @@ public final class Scope implements AutoCloseable {
      * overwrites completely: zero-filling large activations costs as much as computing them.
      */
     static MemorySegment allocateUninitialized(long byteSize) {
-        Scope top = top();
-        MemorySegment seg = NativeHeap.allocate(byteSize, top.arena);
-        top.count(byteSize);
-        return seg;
+        return top().take(byteSize);
     }
 
     /**
-     * Runs {@code work} in a nested scope and returns its result copied into this thread's
-     * current scope: everything else the work allocated is freed on return. Inference uses it to
-     * keep only one block's intermediates alive at a time (a decoder stage's would be gigabytes
-     * for a long utterance). Not for work whose intermediates a recorded backward still needs.
+     * Runs {@code work} in a nested scope and returns its result in this thread's current scope:
+     * everything else the work allocated is freed on return. The result's memory changes owner
+     * rather than being copied when it is a block of the nested scope (the usual case: the last
+     * kernel's output); otherwise it is copied. Inference uses it to keep only one block's
+     * intermediates alive at a time (a decoder stage's would be gigabytes for a long utterance).
+     * Not for work whose intermediates a recorded backward still needs.
      */
     public static Tensor nested(java.util.function.Supplier<Tensor> work) {
         Scope outer = top();
-        try (Scope ignored = open()) {
+        try (Scope inner = open()) {
             Tensor result = work.get();
-            long bytes = Math.max(1, result.numel()) * Float.BYTES;
-            MemorySegment kept = NativeHeap.allocate(bytes, outer.arena);
-            outer.count(bytes);
-            MemorySegment.copy(result.segment(), 0, kept, 0, result.numel() * Float.BYTES);
+            MemorySegment seg = result.segment();
+            Block owned = inner.detach(seg);
+            if (owned != null) {
+                outer.adopt(owned);
+                return Tensor.wrap(owned.raw().reinterpret(seg.byteSize(), outer.arena, null), result.shape());
+            }
+            MemorySegment kept = outer.take(Math.max(1, result.numel()) * Float.BYTES);
+            MemorySegment.copy(seg, 0, kept, 0, result.numel() * Float.BYTES);
             return Tensor.wrap(kept, result.shape());
         }
     }
@@ -101,9 +108,33 @@ public final class Scope implements AutoCloseable {
         return top;
     }
 
-    private void count(long byteSize) {
+    /** A block of at least byteSize bytes owned by this scope, as a segment bound to its arena. */
+    private MemorySegment take(long byteSize) {
+        MemorySegment raw = NativeHeap.take(byteSize);
+        blocks.add(new Block(raw, byteSize));
         bytes += byteSize;
         LIVE_BYTES.addAndGet(byteSize);
+        return raw.reinterpret(byteSize, arena, null);
+    }
+
+    /** Removes and returns the block that starts at seg (searching from the newest), or null. */
+    private Block detach(MemorySegment seg) {
+        for (int i = blocks.size() - 1; i >= 0; i--) {
+            Block b = blocks.get(i);
+            if (b.raw().address() == seg.address() && seg.byteSize() <= b.raw().byteSize()) {
+                blocks.remove(i);
+                bytes -= b.bytes();
+                LIVE_BYTES.addAndGet(-b.bytes());
+                return b;
+            }
+        }
+        return null;
+    }
+
+    private void adopt(Block b) {
+        blocks.add(b);
+        bytes += b.bytes();
+        LIVE_BYTES.addAndGet(b.bytes());
     }
 
     @Override
@@ -111,7 +142,10 @@ public final class Scope implements AutoCloseable {
         Deque<Scope> stack = STACK.get();
         if (stack.peek() != this) throw new IllegalStateException("scopes must close innermost first");
         stack.pop();
-        arena.close();
+        arena.close(); // every segment handed out is dead before its block is reused
+        for (Block b : blocks) NativeHeap.give(b.raw());
+        blocks.clear();
         LIVE_BYTES.addAndGet(-bytes);
+        bytes = 0;
     }
 }
