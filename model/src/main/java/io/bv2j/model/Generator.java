@@ -2,6 +2,7 @@ package io.bv2j.model;
 
 import io.bv2j.nn.Conv1d;
 import io.bv2j.nn.ConvTranspose1d;
+import io.bv2j.nativelib.NativeContext;
 import io.bv2j.nn.Module;
 import io.bv2j.tensor.Ops;
 import io.bv2j.tensor.Scope;
@@ -18,14 +19,14 @@ public final class Generator extends Module {
     private final List<ConvTranspose1d> ups = new ArrayList<>();
     private final List<ResBlock> resblocks = new ArrayList<>();
     private final int numKernels;
-    private final int[] resblockKernels;
+    /** Samples a stage's residual blocks read on either side of an output sample. */
+    private final int stageReach;
     private final int hop;
     private final int receptiveFieldFrames;
 
     public Generator(int initialChannel, String resblock, int[] resblockKernels, int[][] resblockDilations,
                      int[] upsampleRates, int upsampleInitialChannel, int[] upsampleKernels, int ginChannels) {
         numKernels = resblockKernels.length;
-        this.resblockKernels = resblockKernels.clone();
         int h = 1;
         for (int r : upsampleRates) h *= r;
         hop = h;
@@ -49,6 +50,7 @@ public final class Generator extends Module {
         convPost = child("conv_post", Conv1d.of(ch, 1, 7).padding(3).noBias().build());
         receptiveFieldFrames = receptiveField(resblock, resblockKernels, resblockDilations, upsampleRates,
                 upsampleKernels);
+        stageReach = resblockReach(resblock, resblockKernels, resblockDilations);
         cond = ginChannels != 0 ? child("cond", Conv1d.of(ginChannels, upsampleInitialChannel, 1).build()) : null;
     }
 
@@ -63,19 +65,24 @@ public final class Generator extends Module {
         for (int i = 0; i < rates.length; i++) {
             frames += Math.ceil((double) upKernels[i] / rates[i]) / perFrame;
             perFrame *= rates[i];
-            int widest = 0;
-            for (int j = 0; j < kernels.length; j++) {
-                int reach = 0;
-                for (int d : dilations[j]) {
-                    reach += (kernels[j] - 1) * d / 2;
-                    if ("1".equals(resblock)) reach += (kernels[j] - 1) / 2; // convs2 after each dilated conv
-                }
-                widest = Math.max(widest, reach);
-            }
-            frames += (double) widest / perFrame;
+            frames += (double) resblockReach(resblock, kernels, dilations) / perFrame;
         }
         frames += 3.0 / perFrame; // conv_post, kernel 7
         return (int) Math.ceil(frames) + 1;
+    }
+
+    /** Samples on either side that the widest residual block of a stage reads around an output sample. */
+    private static int resblockReach(String resblock, int[] kernels, int[][] dilations) {
+        int widest = 0;
+        for (int j = 0; j < kernels.length; j++) {
+            int reach = 0;
+            for (int d : dilations[j]) {
+                reach += (kernels[j] - 1) * d / 2;
+                if ("1".equals(resblock)) reach += (kernels[j] - 1) / 2; // convs2 after each dilated conv
+            }
+            widest = Math.max(widest, reach);
+        }
+        return widest;
     }
 
     /** Latent frames on either side that a sample of the output can depend on. */
@@ -105,26 +112,42 @@ public final class Generator extends Module {
     }
 
     /**
-     * Upsampling stage i: x[B, C, T] -> [B, C/2, T * rate], the mean of its residual blocks. The
-     * blocks are independent, so in inference they run side by side on worker threads (one
-     * kernel thread each, widest kernel first); the sum is taken in block order either way.
+     * Upsampling stage i: x[B, C, T] -> [B, C/2, T * rate], the mean of its residual blocks. In
+     * inference with several threads the stage's time axis is cut into one slice per thread, and
+     * each worker (one kernel thread) runs every residual block over its slice plus the blocks'
+     * reach on either side, then keeps its slice: equal shares, no synchronisation inside the
+     * stage, and each worker's data stays in its own core's caches. Interior samples see exactly
+     * the inputs they see unsliced, so the result is the same up to float rounding.
      */
     private Tensor stage(int i, Tensor x) {
         Tensor up = ups.get(i).forward(Ops.leakyRelu(x, ResBlock.LRELU_SLOPE));
-        List<Function<Tensor, Tensor>> blocks = new ArrayList<>(numKernels);
-        List<int[]> shapes = new ArrayList<>(numKernels);
-        long[] costs = new long[numKernels];
+        List<ResBlock> blocks = resblocks.subList(i * numKernels, (i + 1) * numKernels);
+        int t = up.dim(2);
+        // Slices at least 4x the halo each, so the recomputed halo costs at most half a slice.
+        int slices = Math.min(NativeContext.threads(), Math.max(1, t / (8 * Math.max(1, stageReach))));
         boolean shareable = true;
-        for (int j = 0; j < numKernels; j++) {
-            ResBlock block = resblocks.get(i * numKernels + j);
-            blocks.add(block::forward);
-            shapes.add(up.shape());
-            costs[j] = resblockKernels[j];
-            shareable &= ((Module) block).parametersReadableBy(Workers::readableByWorkers);
+        for (ResBlock b : blocks) shareable &= ((Module) b).parametersReadableBy(Workers::readableByWorkers);
+        if (Workers.lanes(slices, shareable) <= 1) return meanOfBlocks(blocks, up);
+        List<Function<Tensor, Tensor>> pieces = new ArrayList<>(slices);
+        List<int[]> shapes = new ArrayList<>(slices);
+        long[] costs = new long[slices];
+        for (int j = 0; j < slices; j++) {
+            int a = (int) ((long) t * j / slices), b = (int) ((long) t * (j + 1) / slices);
+            int lo = Math.max(0, a - stageReach), hi = Math.min(t, b + stageReach);
+            pieces.add(in -> Ops.narrow(meanOfBlocks(blocks, Ops.narrow(in, 2, lo, hi - lo)), 2, a - lo, b - a));
+            shapes.add(new int[]{up.dim(0), up.dim(1), b - a});
+            costs[j] = hi - lo;
         }
-        List<Tensor> r = Workers.run(up, blocks, shapes, costs, shareable);
-        Tensor xs = r.get(0);
-        for (int j = 1; j < numKernels; j++) xs = Ops.add(xs, r.get(j));
-        return Ops.scale(xs, 1f / numKernels);
+        return Ops.cat(2, Workers.run(up, pieces, shapes, costs, true).toArray(new Tensor[0]));
+    }
+
+    /** (sum of the blocks' outputs, in block order) / number of blocks; each block keeps only its result. */
+    private Tensor meanOfBlocks(List<ResBlock> blocks, Tensor x) {
+        Tensor xs = null;
+        for (ResBlock block : blocks) {
+            Tensor r = Scope.keepResultOnly(() -> block.forward(x));
+            xs = xs == null ? r : Ops.add(xs, r);
+        }
+        return Ops.scale(xs, 1f / blocks.size());
     }
 }

@@ -54,8 +54,8 @@ public final class Workers {
         if (shapes.size() != n || costs.length != n) {
             throw new IllegalArgumentException("pieces, shapes and costs differ in length");
         }
-        int lanes = Math.min(n, NativeContext.threads());
-        if (lanes <= 1 || !shareable || NativeContext.pinnedToOneThread() || Grad.isRecording()) {
+        int lanes = lanes(n, shareable);
+        if (lanes <= 1) {
             List<Tensor> out = new ArrayList<>(n);
             for (Function<Tensor, Tensor> piece : pieces) out.add(Scope.keepResultOnly(() -> piece.apply(input)));
             return out;
@@ -91,6 +91,16 @@ public final class Workers {
         }
         awaitAll(running);
         return results;
+    }
+
+    /**
+     * How many workers {@link #run} would use for {@code pieces} pieces: 1 (run in turn on the
+     * calling thread) with one thread, from a worker, while recording gradients, or when the
+     * pieces' weights are not {@code shareable}; else up to {@link NativeContext#threads()}.
+     */
+    public static int lanes(int pieces, boolean shareable) {
+        if (!shareable || NativeContext.pinnedToOneThread() || Grad.isRecording()) return 1;
+        return Math.max(1, Math.min(pieces, NativeContext.threads()));
     }
 
     /** Whether memory in {@code segment} can be read by the worker threads (not confined to another thread). */

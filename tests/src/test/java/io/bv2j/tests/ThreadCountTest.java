@@ -1,5 +1,6 @@
 package io.bv2j.tests;
 
+import io.bv2j.io.ModelConfig;
 import io.bv2j.nativelib.NativeContext;
 import io.bv2j.synth.SynthesisOptions;
 import io.bv2j.synth.Synthesizer;
@@ -25,6 +26,27 @@ class ThreadCountTest {
         try (Synthesizer synth = Synthesizer.load(dev.resolve("config.json"), dev.resolve("G_0.pth"))) {
             SynthesisOptions o = SynthesisOptions.defaults().withLengthScale(2f).withSeed(5);
             var u = StreamingSynthesisTest.utterance(81, 9);
+            NativeContext.setThreads(1);
+            float[] one = synth.synthesize(u, o).samples();
+            NativeContext.setThreads(2);
+            float[] two = synth.synthesize(u, o).samples();
+            NativeContext.setThreads(3);
+            float[] three = synth.synthesize(u, o).samples();
+            assertClose(one, two, "1 vs 2 threads");
+            assertClose(one, three, "1 vs 3 threads");
+        } finally {
+            NativeContext.setThreads(saved);
+        }
+    }
+
+    /** The demo configuration's decoder stages are long enough to be cut into one time slice per worker. */
+    @Test
+    void timeSlicedDecoderStagesMatchOneThread() {
+        int saved = NativeContext.threads();
+        ModelConfig config = ModelConfig.read(Path.of("..", "demo-corpus", "config.json"));
+        try (Synthesizer synth = Synthesizer.random(config, 11)) {
+            SynthesisOptions o = SynthesisOptions.defaults().withSeed(2);
+            var u = WinogradSynthesisTest.utterance(57, 4);
             NativeContext.setThreads(1);
             float[] one = synth.synthesize(u, o).samples();
             NativeContext.setThreads(2);

@@ -48,7 +48,7 @@ class WinogradSynthesisTest {
         }
     }
 
-    private static Utterance utterance(int n, long seed) {
+    static Utterance utterance(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int[] phones = new int[n], tones = new int[n], langs = new int[n];
         for (int i = 0; i < n; i++) {
