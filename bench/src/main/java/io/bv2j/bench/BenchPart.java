@@ -5,21 +5,22 @@ import io.bv2j.Bv2jException;
 import java.util.Locale;
 
 /**
- * What a benchmark times: the HiFi-GAN decoder alone, text-to-waveform synthesis, or eight
- * mixed-length utterances in one batch call (BATCH) versus eight single calls (SINGLES).
+ * What a benchmark times: the HiFi-GAN decoder alone, text-to-waveform synthesis, eight
+ * mixed-length utterances in one batch call (BATCH) versus eight single calls (SINGLES), or the
+ * time until streaming synthesis hands over its first chunk of audio (FIRST_AUDIO).
  */
 public enum BenchPart {
-    DECODER, FULL, BATCH, SINGLES;
+    DECODER, FULL, BATCH, SINGLES, FIRST_AUDIO;
 
     /** The lower-case name (any case), as the CLI's --part takes it. */
     public static BenchPart parse(String name) {
         for (BenchPart p : values()) {
             if (p.label().equalsIgnoreCase(name)) return p;
         }
-        throw new Bv2jException("unknown benchmark part '" + name + "' (use decoder, full, batch or singles)");
+        throw new Bv2jException("unknown benchmark part '" + name + "' (use decoder, full, batch, singles or first-audio)");
     }
 
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

@@ -8,7 +8,9 @@ import java.util.OptionalLong;
  * The outcome of one benchmark run. rtf = median / audioSeconds. gflops is always the decoder's
  * convolution FLOPs (counted as the PyTorch baseline counts them) divided by the median time;
  * for the other parts that time is the whole synthesis, so the figure is lower than the
- * decoder's own and the line says so (gflops_basis=decoder).
+ * decoder's own and the line says so (gflops_basis=decoder). For first-audio the times are the
+ * time until the first streamed chunk (the line says timed=first_chunk), so rtf and gflops there
+ * describe nothing and are printed as 0.
  */
 public record BenchResult(BenchPart part, int frames, int threads, long samples, double audioSeconds,
                           double[] repSeconds, double medianSeconds, double rtf, double gflops,
@@ -21,8 +23,9 @@ public record BenchResult(BenchPart part, int frames, int threads, long samples,
     static BenchResult of(BenchRequest req, long samples, int sampleRate, double[] repSeconds, long decoderFlops,
                           OptionalLong peakRss) {
         double median = median(repSeconds), audio = (double) samples / sampleRate;
+        boolean whole = req.part() != BenchPart.FIRST_AUDIO;
         return new BenchResult(req.part(), req.frames(), req.threads(), samples, audio, repSeconds, median,
-                median / audio, decoderFlops / median / 1e9, peakRss);
+                whole ? median / audio : 0, whole ? decoderFlops / median / 1e9 : 0, peakRss);
     }
 
     @Override
@@ -39,7 +42,8 @@ public record BenchResult(BenchPart part, int frames, int threads, long samples,
                         + "min_s=%.4f max_s=%.4f",
                 medianSeconds, rtf, gflops, part.label(), frames, threads, repSeconds.length, audioSeconds, samples,
                 min, max));
-        if (part != BenchPart.DECODER) s.append(" gflops_basis=decoder");
+        if (part == BenchPart.FIRST_AUDIO) s.append(" timed=first_chunk");
+        else if (part != BenchPart.DECODER) s.append(" gflops_basis=decoder");
         peakRssBytes.ifPresent(b -> s.append(String.format(Locale.ROOT, " peak_rss_mb=%.0f", b / 1048576.0)));
         return s.toString();
     }

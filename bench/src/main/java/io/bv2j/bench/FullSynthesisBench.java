@@ -2,9 +2,11 @@ package io.bv2j.bench;
 
 import io.bv2j.model.Hparams;
 import io.bv2j.model.InferInput;
+import io.bv2j.model.InferResult;
 import io.bv2j.model.SeededNoise;
 import io.bv2j.model.SynthesizerTrn;
 import io.bv2j.model.TextEncoder;
+import io.bv2j.synth.StreamingDecoder;
 import io.bv2j.synth.SynthesisOptions;
 import io.bv2j.synth.Synthesizer;
 import io.bv2j.tensor.Tensor;
@@ -50,18 +52,42 @@ final class FullSynthesisBench implements Workload {
 
     @Override
     public Rep run() {
-        int n = phones.length;
-        SynthesisOptions o = SynthesisOptions.defaults();
-        // Models without speaker ids condition on a reference spectrogram instead; zeros cost the same.
-        Tensor refSpec = net.hasSpeakerEmbedding() ? null : Tensor.zeros(1, net.hparams().specChannels(), frames);
-        InferInput in = new InferInput(new int[][]{phones}, new int[][]{tones}, new int[][]{languages}, new int[]{n},
-                Tensor.zeros(1, TextEncoder.BERT_DIM, n), Tensor.zeros(1, TextEncoder.JA_BERT_DIM, n), new int[]{0},
-                refSpec, o.noiseScale(), o.noiseScaleW(), o.lengthScale(), o.sdpRatio(), frames, frames);
+        InferInput in = input();
         SeededNoise noise = new SeededNoise(0);
         long t0 = System.nanoTime();
         // The synthesizer's own path: long utterances are decoded in chunks, as in Synthesizer.synthesize.
         float[] samples = synth.decode(net.latent(in, noise));
         long t1 = System.nanoTime();
         return new Rep((t1 - t0) / 1e9, samples.length);
+    }
+
+    /**
+     * Streaming synthesis of the same utterance ({@link StreamingDecoder} with the synthesizer's
+     * default chunks): the rep's seconds are the time until the first chunk of audio is ready.
+     */
+    Workload firstAudio() {
+        return () -> {
+            InferInput in = input();
+            SeededNoise noise = new SeededNoise(0);
+            long t0 = System.nanoTime();
+            long[] first = {0}, samples = {0};
+            InferResult r = net.latent(in, noise);
+            new StreamingDecoder(net.dec(), Synthesizer.DEFAULT_STREAM_CHUNK_FRAMES, Synthesizer.FIRST_STREAM_CHUNK_FRAMES)
+                    .decode(r.decoderInput(), r.g(), r.yLengths()[0], chunk -> {
+                        if (first[0] == 0) first[0] = System.nanoTime();
+                        samples[0] += chunk.length;
+                    });
+            return new Rep((first[0] - t0) / 1e9, samples[0]);
+        };
+    }
+
+    private InferInput input() {
+        int n = phones.length;
+        SynthesisOptions o = SynthesisOptions.defaults();
+        // Models without speaker ids condition on a reference spectrogram instead; zeros cost the same.
+        Tensor refSpec = net.hasSpeakerEmbedding() ? null : Tensor.zeros(1, net.hparams().specChannels(), frames);
+        return new InferInput(new int[][]{phones}, new int[][]{tones}, new int[][]{languages}, new int[]{n},
+                Tensor.zeros(1, TextEncoder.BERT_DIM, n), Tensor.zeros(1, TextEncoder.JA_BERT_DIM, n), new int[]{0},
+                refSpec, o.noiseScale(), o.noiseScaleW(), o.lengthScale(), o.sdpRatio(), frames, frames);
     }
 }

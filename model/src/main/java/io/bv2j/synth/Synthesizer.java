@@ -155,6 +155,11 @@ public final class Synthesizer implements AutoCloseable {
 
     /** Latent frames decoded per streaming chunk (0.5–1 s of audio at common configs). */
     public static final int DEFAULT_STREAM_CHUNK_FRAMES = 64;
+    /**
+     * Frames of the first streaming chunk (at most the chunk size): about 0.2 s of audio, so the
+     * first samples come after decoding it plus its right context, not a whole chunk.
+     */
+    public static final int FIRST_STREAM_CHUNK_FRAMES = 16;
 
     /**
      * Streaming synthesis: the text encoder, duration predictors and flow run on the whole
@@ -166,7 +171,8 @@ public final class Synthesizer implements AutoCloseable {
         utterance.validate(0, MAX_PHONES);
         try (Scope ignored = Scope.open()) {
             InferResult r = net.latent(batch(List.of(utterance), options), options.noise().get());
-            new StreamingDecoder(net.dec(), chunkFrames).decode(r.decoderInput(), r.g(), r.yLengths()[0], sink);
+            new StreamingDecoder(net.dec(), chunkFrames, Math.min(chunkFrames, FIRST_STREAM_CHUNK_FRAMES))
+                    .decode(r.decoderInput(), r.g(), r.yLengths()[0], sink);
         }
     }
 
