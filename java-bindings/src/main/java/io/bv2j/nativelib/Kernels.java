@@ -92,25 +92,28 @@ public final class Kernels {
     public static void conv1dFused(MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment residual,
                                    MemorySegment y, long batch, long cIn, long tIn, long cOut, long tOut, long kernel,
                                    long stride, long padLeft, long dilation, float inSlope) {
-        boolean act = !Float.isNaN(inSlope);
-        try {
-            int rc = (int) CONV1D_FUSED.invokeExact(NativeContext.current(), x, w, bias, residual, y, batch, cIn, tIn,
-                    cOut, tOut, kernel, stride, padLeft, dilation, act ? 1 : 0, act ? inSlope : 0f);
-            Downcalls.check("conv1d_fused", rc);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        conv1dWith(CONV1D_FUSED, "conv1d_fused", x, w, bias, residual, y, batch, cIn, tIn, cOut, tOut, kernel, stride,
+                padLeft, dilation, inSlope);
     }
 
     /** {@link #conv1dFused} forced onto the im2col + GEMM algorithm (for tests and comparisons). */
     public static void conv1dIm2col(MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment residual,
                                     MemorySegment y, long batch, long cIn, long tIn, long cOut, long tOut, long kernel,
                                     long stride, long padLeft, long dilation, float inSlope) {
+        conv1dWith(CONV1D_IM2COL, "conv1d_im2col", x, w, bias, residual, y, batch, cIn, tIn, cOut, tOut, kernel, stride,
+                padLeft, dilation, inSlope);
+    }
+
+    /** The fused convolution's downcall through `handle` (bv2j_conv1d_fused or bv2j_conv1d_im2col: same signature). */
+    private static void conv1dWith(MethodHandle handle, String name, MemorySegment x, MemorySegment w,
+                                   MemorySegment bias, MemorySegment residual, MemorySegment y, long batch, long cIn,
+                                   long tIn, long cOut, long tOut, long kernel, long stride, long padLeft,
+                                   long dilation, float inSlope) {
         boolean act = !Float.isNaN(inSlope);
         try {
-            int rc = (int) CONV1D_IM2COL.invokeExact(NativeContext.current(), x, w, bias, residual, y, batch, cIn, tIn,
-                    cOut, tOut, kernel, stride, padLeft, dilation, act ? 1 : 0, act ? inSlope : 0f);
-            Downcalls.check("conv1d_im2col", rc);
+            int rc = (int) handle.invokeExact(NativeContext.current(), x, w, bias, residual, y, batch, cIn, tIn, cOut,
+                    tOut, kernel, stride, padLeft, dilation, act ? 1 : 0, act ? inSlope : 0f);
+            Downcalls.check(name, rc);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }

@@ -4,6 +4,7 @@ import io.bv2j.io.ModelConfig;
 import io.bv2j.nativelib.NativeContext;
 import io.bv2j.synth.SynthesisOptions;
 import io.bv2j.synth.Synthesizer;
+import io.bv2j.synth.Utterance;
 import io.bv2j.testing.GoldenFiles;
 import org.junit.jupiter.api.Test;
 
@@ -22,39 +23,31 @@ class ThreadCountTest {
     @Test
     void oneTwoAndThreeThreadsGiveTheSameSamples() {
         Path dev = GoldenFiles.golden().resolve("dev");
-        int saved = NativeContext.threads();
         try (Synthesizer synth = Synthesizer.load(dev.resolve("config.json"), dev.resolve("G_0.pth"))) {
-            SynthesisOptions o = SynthesisOptions.defaults().withLengthScale(2f).withSeed(5);
-            var u = StreamingSynthesisTest.utterance(81, 9);
-            NativeContext.setThreads(1);
-            float[] one = synth.synthesize(u, o).samples();
-            NativeContext.setThreads(2);
-            float[] two = synth.synthesize(u, o).samples();
-            NativeContext.setThreads(3);
-            float[] three = synth.synthesize(u, o).samples();
-            assertClose(one, two, "1 vs 2 threads");
-            assertClose(one, three, "1 vs 3 threads");
-        } finally {
-            NativeContext.setThreads(saved);
+            assertSameAtOneTwoThreeThreads(synth, StreamingSynthesisTest.utterance(81, 9),
+                    SynthesisOptions.defaults().withLengthScale(2f).withSeed(5));
         }
     }
 
     /** The demo configuration's decoder stages are long enough to be cut into one time slice per worker. */
     @Test
     void timeSlicedDecoderStagesMatchOneThread() {
-        int saved = NativeContext.threads();
         ModelConfig config = ModelConfig.read(Path.of("..", "demo-corpus", "config.json"));
         try (Synthesizer synth = Synthesizer.random(config, 11)) {
-            SynthesisOptions o = SynthesisOptions.defaults().withSeed(2);
-            var u = WinogradSynthesisTest.utterance(57, 4);
+            assertSameAtOneTwoThreeThreads(synth, WinogradSynthesisTest.utterance(57, 4),
+                    SynthesisOptions.defaults().withSeed(2));
+        }
+    }
+
+    private static void assertSameAtOneTwoThreeThreads(Synthesizer synth, Utterance u, SynthesisOptions o) {
+        int saved = NativeContext.threads();
+        try {
             NativeContext.setThreads(1);
             float[] one = synth.synthesize(u, o).samples();
-            NativeContext.setThreads(2);
-            float[] two = synth.synthesize(u, o).samples();
-            NativeContext.setThreads(3);
-            float[] three = synth.synthesize(u, o).samples();
-            assertClose(one, two, "1 vs 2 threads");
-            assertClose(one, three, "1 vs 3 threads");
+            for (int threads : new int[]{2, 3}) {
+                NativeContext.setThreads(threads);
+                assertClose(one, synth.synthesize(u, o).samples(), "1 vs " + threads + " threads");
+            }
         } finally {
             NativeContext.setThreads(saved);
         }
