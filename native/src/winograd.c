@@ -120,16 +120,13 @@ static void wg_filters(const wg_shape *s, const float *w, float *u, float *wt_al
     }
 }
 
-/* ph[q][c] = act(x[pos(c0 + c) + d*q - pad]) for c < n (0 outside the input). Column
- * c0 + c is residue (c0 + c) % d of super-tile (c0 + c) / d, so for a fixed q the columns read
- * runs of d consecutive inputs, 4d apart. Dilations 1, 3 and 5 (HiFi-GAN's) get a copy with d
- * known at compile time, which GCC vectorises; the edges and other dilations take the checked
- * path. */
+/* The input activation: leaky ReLU or the identity. */
 static inline float wg_act(const wg_shape *s, float v) {
     const float scaled = v * s->slope;
     return s->in_act == BV2J_CONV_ACT_LEAKY_RELU ? (v > 0.0f ? v : scaled) : v;
 }
 
+/* Row q of the phase buffer for columns c0 .. c0+n-1, every index checked against x's bounds. */
 static void wg_gather_checked(const wg_shape *s, const float *xr, float *dst, int64_t q,
                               int64_t c0, int64_t n) {
     const int64_t d = s->d;
@@ -146,6 +143,7 @@ static void wg_gather_checked(const wg_shape *s, const float *xr, float *dst, in
     }
 }
 
+/* Row q for whole super-tiles inside x, d fixed at compile time: src is x at the first one. */
 #define WG_GATHER_FIXED(D)                                                                     \
     static void wg_gather_d##D(float *restrict dst, const float *restrict src, int64_t tiles,  \
                                int leaky, float slope) {                                       \
@@ -159,6 +157,11 @@ WG_GATHER_FIXED(1)
 WG_GATHER_FIXED(3)
 WG_GATHER_FIXED(5)
 
+/* ph[q][c] = act(x[pos(c0 + c) + d*q - pad]) for c < n (0 outside the input). Column
+ * c0 + c is residue (c0 + c) % d of super-tile (c0 + c) / d, so for a fixed q the columns read
+ * runs of d consecutive inputs, 4d apart. Dilations 1, 3 and 5 (HiFi-GAN's) get a copy with d
+ * known at compile time, which GCC vectorises; the edges and other dilations take the checked
+ * path. */
 static void wg_gather(const wg_shape *s, const float *xr, float *ph, int64_t ld, int64_t c0,
                       int64_t n) {
     const int64_t d = s->d;
