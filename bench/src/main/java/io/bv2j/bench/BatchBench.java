@@ -12,20 +12,23 @@ import java.util.Random;
 
 /**
  * The batching target: eight utterances of mixed lengths (6 to 34 spoken phones, durations as
- * the voice predicts them) synthesized either in one padded batch call (synthesizeBatch, the
- * reference's batched infer) or in eight single calls. Throughput = total audio / time, so the
- * ratio of the two parts' medians is the batch's speed-up.
+ * the voice predicts them) synthesized in one padded batch call (synthesizeBatch, the reference's
+ * batched infer), in one synthesizeAll call (each utterance as a single call would do it, side by
+ * side on workers), or in eight single calls. Throughput = total audio / time.
  */
 final class BatchBench implements Workload {
     private static final int[] SPOKEN_PHONES = {6, 10, 14, 18, 22, 26, 30, 34};
 
     private final Synthesizer synth;
-    private final boolean batched;
+    /** How the eight are synthesized. */
+    enum Mode { BATCH, ALL, SINGLES }
+
+    private final Mode mode;
     private final List<Utterance> utterances = new ArrayList<>();
 
-    BatchBench(Synthesizer synth, boolean batched) {
+    BatchBench(Synthesizer synth, Mode mode) {
         this.synth = synth;
-        this.batched = batched;
+        this.mode = mode;
         Random r = new Random(0);
         for (int spoken : SPOKEN_PHONES) {
             int n = 2 * spoken + 1; // add_blank: blanks (id 0) around and between the phones
@@ -43,13 +46,15 @@ final class BatchBench implements Workload {
     public Rep run() {
         SynthesisOptions o = SynthesisOptions.defaults().withSeed(0);
         long t0 = System.nanoTime();
-        List<Audio> audio;
-        if (batched) {
-            audio = synth.synthesizeBatch(utterances, o);
-        } else {
-            audio = new ArrayList<>();
-            for (Utterance u : utterances) audio.add(synth.synthesize(u, o));
-        }
+        List<Audio> audio = switch (mode) {
+            case BATCH -> synth.synthesizeBatch(utterances, o);
+            case ALL -> synth.synthesizeAll(utterances, o);
+            case SINGLES -> {
+                List<Audio> one = new ArrayList<>();
+                for (Utterance u : utterances) one.add(synth.synthesize(u, o));
+                yield one;
+            }
+        };
         long t1 = System.nanoTime();
         long samples = 0;
         for (Audio a : audio) samples += a.samples().length;

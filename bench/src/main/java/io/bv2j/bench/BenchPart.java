@@ -6,18 +6,19 @@ import java.util.Locale;
 
 /**
  * What a benchmark times: the HiFi-GAN decoder alone, text-to-waveform synthesis, eight
- * mixed-length utterances in one batch call (BATCH) versus eight single calls (SINGLES), or the
+ * mixed-length utterances in one padded batch call (BATCH), in one synthesizeAll call (ALL) or in
+ * eight single calls (SINGLES), or the
  * time until streaming synthesis hands over its first chunk of audio (FIRST_AUDIO).
  */
 public enum BenchPart {
-    DECODER, FULL, BATCH, SINGLES, FIRST_AUDIO;
+    DECODER, FULL, BATCH, ALL, SINGLES, FIRST_AUDIO;
 
     /** The lower-case name (any case), as the CLI's --part takes it. */
     public static BenchPart parse(String name) {
         for (BenchPart p : values()) {
             if (p.label().equalsIgnoreCase(name)) return p;
         }
-        throw new Bv2jException("unknown benchmark part '" + name + "' (use decoder, full, batch, singles or first-audio)");
+        throw new Bv2jException("unknown benchmark part '" + name + "' (use decoder, full, batch, all, singles or first-audio)");
     }
 
     public String label() {

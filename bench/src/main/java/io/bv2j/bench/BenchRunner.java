@@ -16,7 +16,7 @@ import java.nio.file.Path;
  * {@link #main} runs it without the CLI module.
  */
 public final class BenchRunner {
-    static final String USAGE = "usage: BenchRunner --config C [--checkpoint G] [--part decoder|full|batch|singles|first-audio] [--frames 160] "
+    static final String USAGE = "usage: BenchRunner --config C [--checkpoint G] [--part decoder|full|batch|all|singles|first-audio] [--frames 160] "
             + "[--threads 2] [--reps 5]";
 
     private BenchRunner() {
@@ -31,8 +31,9 @@ public final class BenchRunner {
             Workload w = switch (req.part()) {
                 case DECODER -> new DecoderBench(net.dec(), net.hparams(), req.frames());
                 case FULL -> new FullSynthesisBench(synth, req.frames());
-                case BATCH -> new BatchBench(synth, true);
-                case SINGLES -> new BatchBench(synth, false);
+                case BATCH -> new BatchBench(synth, BatchBench.Mode.BATCH);
+                case ALL -> new BatchBench(synth, BatchBench.Mode.ALL);
+                case SINGLES -> new BatchBench(synth, BatchBench.Mode.SINGLES);
                 case FIRST_AUDIO -> new FullSynthesisBench(synth, req.frames()).firstAudio();
             };
             oneRep(w); // warm-up: JIT, first-touch of scratch memory, OpenBLAS's thread pool

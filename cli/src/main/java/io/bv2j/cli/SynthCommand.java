@@ -66,7 +66,10 @@ final class SynthCommand implements Callable<Integer> {
             }
             if (req.batch()) {
                 audio = synth.synthesizeBatch(req.utterances(), req.options());
+            } else if (replay == null) {
+                audio = synth.synthesizeAll(req.utterances(), req.options());
             } else {
+                // replayed draws are consumed in order: one utterance after the other
                 audio = new ArrayList<>();
                 for (var u : req.utterances()) audio.add(synth.synthesize(u, req.options()));
             }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A loaded voice: config + generator weights, loaded once and shared by any number of threads
@@ -151,6 +152,26 @@ public final class Synthesizer implements AutoCloseable {
             for (Tensor o : decoded) out.add(new Audio(o.toArray(), sampleRate()));
             return out;
         }
+    }
+
+    /**
+     * Each utterance synthesized exactly as {@link #synthesize} would (same samples up to float
+     * rounding), several at a time on single-threaded workers: the throughput mode for bulk
+     * synthesis, where whole utterances share the cores better than one utterance's kernels do.
+     * options' noise must give each call its own source (the default seeded noise does; a shared
+     * replay would be consumed out of order). Results in the order given.
+     */
+    public List<Audio> synthesizeAll(List<Utterance> utterances, SynthesisOptions options) {
+        if (utterances.isEmpty()) throw new Bv2jException("no utterances to synthesize");
+        for (int i = 0; i < utterances.size(); i++) utterances.get(i).validate(i, MAX_PHONES);
+        List<Supplier<Audio>> pieces = new ArrayList<>(utterances.size());
+        long[] costs = new long[utterances.size()];
+        for (int i = 0; i < utterances.size(); i++) {
+            Utterance u = utterances.get(i);
+            pieces.add(() -> synthesize(u, options));
+            costs[i] = u.length();
+        }
+        return Workers.map(pieces, costs, net.parametersReadableBy(Workers::readableByWorkers));
     }
 
     /** Latent frames decoded per streaming chunk (0.5–1 s of audio at common configs). */

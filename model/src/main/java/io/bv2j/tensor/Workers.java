@@ -5,6 +5,7 @@ import io.bv2j.nativelib.NativeContext;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -12,6 +13,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * Independent inference work side by side: each piece runs on a worker thread whose kernels use
@@ -68,6 +71,50 @@ public final class Workers {
             results.add(r);
             views[i] = r.unconfinedView();
         }
+        inLanes(lanes, costs, i -> {
+            try (Scope ignored = Scope.open()) {
+                Tensor r = pieces.get(i).apply(sharedInput);
+                if (!Arrays.equals(r.shape(), views[i].shape())) {
+                    throw new IllegalStateException("piece " + i + " returned " + Arrays.toString(r.shape())
+                            + ", expected " + Arrays.toString(views[i].shape()));
+                }
+                MemorySegment.copy(r.segment(), 0, views[i].segment(), 0, r.numel() * (long) Float.BYTES);
+            }
+        });
+        return results;
+    }
+
+    /**
+     * Runs independent {@code pieces} that return Java objects (not tensors: a worker's scope
+     * closes when its piece ends), at most {@link NativeContext#threads()} at a time, largest
+     * {@code costs} first; results in the order given. In turn on the calling thread when
+     * {@link #lanes} says 1. Each piece must be safe to run beside the others.
+     */
+    public static <T> List<T> map(List<Supplier<T>> pieces, long[] costs, boolean shareable) {
+        int n = pieces.size();
+        if (costs.length != n) throw new IllegalArgumentException("pieces and costs differ in length");
+        int lanes = lanes(n, shareable);
+        List<T> out = new ArrayList<>(Collections.nCopies(n, null));
+        if (lanes <= 1) {
+            for (int i = 0; i < n; i++) out.set(i, pieces.get(i).get());
+            return out;
+        }
+        Object[] results = new Object[n];
+        inLanes(lanes, costs, i -> {
+            try (Scope ignored = Scope.open()) {
+                results[i] = pieces.get(i).get();
+            }
+        });
+        for (int i = 0; i < n; i++) {
+            @SuppressWarnings("unchecked") T r = (T) results[i];
+            out.set(i, r);
+        }
+        return out;
+    }
+
+    /** Runs body(i) for every piece on `lanes` pinned workers, pieces taken largest cost first; waits for all. */
+    private static void inLanes(int lanes, long[] costs, IntConsumer body) {
+        int n = costs.length;
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) order[i] = i;
         Arrays.sort(order, (a, b) -> Long.compare(costs[b], costs[a]));
@@ -76,25 +123,14 @@ public final class Workers {
         for (int lane = 0; lane < lanes; lane++) {
             running.add(POOL.submit(() -> {
                 NativeContext.pinToOneThread();
-                for (int k; (k = next.getAndIncrement()) < n; ) {
-                    int i = order[k];
-                    try (Scope ignored = Scope.open()) {
-                        Tensor r = pieces.get(i).apply(sharedInput);
-                        if (!Arrays.equals(r.shape(), views[i].shape())) {
-                            throw new IllegalStateException("piece " + i + " returned " + Arrays.toString(r.shape())
-                                    + ", expected " + Arrays.toString(views[i].shape()));
-                        }
-                        MemorySegment.copy(r.segment(), 0, views[i].segment(), 0, r.numel() * (long) Float.BYTES);
-                    }
-                }
+                for (int k; (k = next.getAndIncrement()) < n; ) body.accept(order[k]);
             }));
         }
         awaitAll(running);
-        return results;
     }
 
     /**
-     * How many workers {@link #run} would use for {@code pieces} pieces: 1 (run in turn on the
+     * How many workers {@link #run} and {@link #map} would use for {@code pieces} pieces: 1 (run in turn on the
      * calling thread) with one thread, from a worker, while recording gradients, or when the
      * pieces' weights are not {@code shareable}; else up to {@link NativeContext#threads()}.
      */
