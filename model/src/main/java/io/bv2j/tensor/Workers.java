@@ -20,14 +20,16 @@ import java.util.function.Supplier;
  * Independent inference work side by side: each piece runs on a worker thread whose kernels use
  * one thread, instead of one piece after another with every kernel split over the cores.
  * Splitting a kernel costs (shared caches, synchronisation, small per-thread slices), so when
- * the work has independent parts of similar size - a HiFi-GAN stage's residual blocks, the items
- * of a batch - giving each core its own part scales better (BENCHMARKS.md).
+ * the work has independent parts of similar size - time slices of a decoder stage, the items of
+ * a batch, whole utterances - giving each core its own part scales better (BENCHMARKS.md).
  *
- * <p>Results land in tensors allocated in the caller's current {@link Scope}; everything else a
- * piece allocates lives in the worker's own scope and is freed when the piece ends. The pieces
- * read their input through an {@link Tensor#unconfinedView()}; the caller blocks until every
- * piece has finished, so the view never outlives its memory. Results do not depend on which
- * worker ran what.
+ * <p>{@link #run}: results land in tensors allocated in the caller's current {@link Scope};
+ * everything else a piece allocates lives in the worker's own scope and is freed when the piece
+ * ends. The pieces read their input through an {@link Tensor#unconfinedView()}; the caller blocks
+ * until every piece has finished, so the view never outlives its memory. {@link #map}: pieces
+ * that return Java objects. Results do not depend on which worker ran what. Pool threads never
+ * wait for other pool tasks (a worker runs nested work in turn), so concurrent callers queue but
+ * cannot deadlock.
  */
 public final class Workers {
     private static final ExecutorService POOL = Executors.newFixedThreadPool(
