@@ -19,14 +19,19 @@ import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 train = [r for r in rows if "steps_per_s" in r]
 evals = [r for r in rows if "val/mel_l1" in r]
-# Wall time: each progress line covers the steps since the previous one at its steps/s.
+step = int(sys.argv[2].removeprefix("G_").removesuffix(".pth"))
+# Wall time up to the bundled checkpoint: each progress line covers the steps since the previous
+# one at its steps/s (a resumed run repeats steps after its checkpoint; those count once).
 hours, prev = 0.0, 0
 for r in train:
-    hours += (r["step"] - prev) / r["steps_per_s"] / 3600
-    prev = r["step"]
+    if r["step"] > step:
+        break
+    hours += max(0, r["step"] - prev) / r["steps_per_s"] / 3600
+    prev = max(prev, r["step"])
+evals = [r for r in evals if r["step"] <= step]
 last = evals[-1] if evals else {}
 print(f"voice: {sys.argv[2]}, trained by bv2j on demo-corpus/ (espeak-ng, 140 utterances, 5.3 min) "
-      f"for {prev} steps (~{hours:.1f} h on 2 CPU cores)")
+      f"for {step} steps (~{hours:.1f} h on 2 CPU cores)")
 if last:
     print(f"held-out mel L1 (x45, the training loss's scale) at step {last['step']}: {last['val/mel_l1'] * 45:.1f}")
 print("an early-training voice: see the README's \"Demo voice\" section for what it sounds like")
