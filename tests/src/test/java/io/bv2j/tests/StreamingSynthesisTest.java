@@ -11,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,13 +35,7 @@ class StreamingSynthesisTest {
             });
             float[] streamed = new float[bytes.size() / 4];
             ByteBuffer.wrap(bytes.toByteArray()).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(streamed);
-            assertEquals(whole.length, streamed.length, "sample count");
-            double diff = 0, norm = 0;
-            for (int i = 0; i < whole.length; i++) {
-                diff += (double) (whole[i] - streamed[i]) * (whole[i] - streamed[i]);
-                norm += (double) whole[i] * whole[i];
-            }
-            assertTrue(Math.sqrt(diff / norm) <= 1e-6, "relative L2 " + Math.sqrt(diff / norm) + " with " + chunks[0] + " chunks");
+            Waveforms.assertClose(whole, streamed, 1e-6, chunks[0] + " chunks");
             int frames = whole.length / synth.hop();
             // a short first chunk (at most FIRST_STREAM_CHUNK_FRAMES), then chunks of chunkFrames
             int first = Math.min(chunkFrames, Synthesizer.FIRST_STREAM_CHUNK_FRAMES);
@@ -52,14 +45,6 @@ class StreamingSynthesisTest {
     }
 
     static Utterance utterance(int n, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        int[] phones = new int[n], tones = new int[n], langs = new int[n];
-        for (int i = 0; i < n; i++) {
-            boolean blank = i % 2 == 0;
-            phones[i] = blank ? 0 : r.nextInt(1, 112);
-            tones[i] = blank ? 0 : r.nextInt(11);
-            langs[i] = blank ? 0 : r.nextInt(3);
-        }
-        return Utterance.of("carol", phones, tones, langs);
+        return Waveforms.randomUtterance("carol", n, seed);
     }
 }

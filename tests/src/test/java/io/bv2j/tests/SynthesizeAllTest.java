@@ -15,7 +15,6 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** synthesizeAll: every utterance as a single synthesize call gives it, in the order given, run side by side. */
 class SynthesizeAllTest {
@@ -31,14 +30,8 @@ class SynthesizeAllTest {
             List<Audio> all = synth.synthesizeAll(us, o);
             assertEquals(us.size(), all.size());
             for (int i = 0; i < us.size(); i++) {
-                float[] want = synth.synthesize(us.get(i), o).samples(), got = all.get(i).samples();
-                assertEquals(want.length, got.length, "utterance " + i + ": sample count");
-                double diff = 0, norm = 0;
-                for (int k = 0; k < want.length; k++) {
-                    diff += (double) (want[k] - got[k]) * (want[k] - got[k]);
-                    norm += (double) want[k] * want[k];
-                }
-                assertTrue(Math.sqrt(diff / norm) <= 1e-6, "utterance " + i + ": relative L2 " + Math.sqrt(diff / norm));
+                Waveforms.assertClose(synth.synthesize(us.get(i), o).samples(), all.get(i).samples(), 1e-6,
+                        "utterance " + i);
             }
             assertThrows(Bv2jException.class, () -> synth.synthesizeAll(List.of(), o));
         } finally {

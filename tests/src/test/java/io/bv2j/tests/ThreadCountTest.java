@@ -10,8 +10,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The waveform does not depend on the thread count beyond float rounding (relative L2 <= 1e-6,
@@ -46,20 +44,10 @@ class ThreadCountTest {
             float[] one = synth.synthesize(u, o).samples();
             for (int threads : new int[]{2, 3}) {
                 NativeContext.setThreads(threads);
-                assertClose(one, synth.synthesize(u, o).samples(), "1 vs " + threads + " threads");
+                Waveforms.assertClose(one, synth.synthesize(u, o).samples(), 1e-6, "1 vs " + threads + " threads");
             }
         } finally {
             NativeContext.setThreads(saved);
         }
-    }
-
-    private static void assertClose(float[] want, float[] got, String what) {
-        assertEquals(want.length, got.length, what + ": sample count");
-        double diff = 0, norm = 0;
-        for (int i = 0; i < want.length; i++) {
-            diff += (double) (want[i] - got[i]) * (want[i] - got[i]);
-            norm += (double) want[i] * want[i];
-        }
-        assertTrue(Math.sqrt(diff / norm) <= 1e-6, what + ": relative L2 " + Math.sqrt(diff / norm));
     }
 }
