@@ -13,7 +13,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Streaming synthesis concatenates to the whole-utterance waveform (relative L2 ≤ 1e-6), for any chunk size. */
 class StreamingSynthesisTest {
