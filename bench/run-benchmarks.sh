@@ -58,7 +58,8 @@ for round in $(seq "$ROUNDS"); do
   for threads in 2 1; do
     echo "# round $round threads $threads"
     for part in decoder full; do
-      measure "bv2j " "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" io.bv2j.bench.BenchRunner --config "$CONFIG" \
+      # the JVM flags ./bv2j runs with (a small serial heap; see the launcher)
+      measure "bv2j " "$JAVA" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms32m -cp "$CP" io.bv2j.bench.BenchRunner --config "$CONFIG" \
         --part $part --frames "$FRAMES" --threads $threads --reps "$REPS"
     done
     measure "" /usr/bin/python3 "$SHARED/bench/torch_decoder_baseline.py" "$CONFIG" --frames "$FRAMES" \

@@ -2,6 +2,8 @@ package io.bv2j.io;
 
 import io.bv2j.Bv2jException;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -29,8 +31,14 @@ public final class RawTensor {
     private final long[] shape;
     private final long numel;
     private final Supplier<ByteBuffer> loader;
+    /** For a computed F32 tensor, its values as they are computed (lets copies skip the byte form). */
+    private final Supplier<float[]> computed;
 
     private RawTensor(String label, DType dtype, long[] shape, Supplier<ByteBuffer> loader) {
+        this(label, dtype, shape, loader, null);
+    }
+
+    private RawTensor(String label, DType dtype, long[] shape, Supplier<ByteBuffer> loader, Supplier<float[]> computed) {
         this.label = label;
         this.dtype = dtype;
         this.shape = shape.clone();
@@ -40,6 +48,7 @@ public final class RawTensor {
                     + MAX_BYTES + "-byte limit for one tensor");
         }
         this.loader = loader;
+        this.computed = computed;
     }
 
     /**
@@ -64,7 +73,7 @@ public final class RawTensor {
 
     /** An F32 tensor computed by {@code values} each time it is loaded (nothing is held in between). */
     public static RawTensor ofFloats(long[] shape, Supplier<float[]> values) {
-        return new RawTensor("computed tensor", DType.F32, shape, () -> littleEndian(values.get()));
+        return new RawTensor("computed tensor", DType.F32, shape, () -> littleEndian(values.get()), values);
     }
 
     /** An in-memory F32 tensor over a copy of {@code data}. */
@@ -94,7 +103,7 @@ public final class RawTensor {
 
     /** The same tensor under another label, e.g. once a reader learns the tensor's name. */
     RawTensor relabel(String newLabel) {
-        return new RawTensor(newLabel, dtype, shape, loader);
+        return new RawTensor(newLabel, dtype, shape, loader, computed);
     }
 
     public DType dtype() {
@@ -153,6 +162,30 @@ public final class RawTensor {
             }
         }
         return out;
+    }
+
+    /**
+     * Writes the elements as native-order floats into {@code dst} (at least numel × 4 bytes), like
+     * {@link #toFloats} but without a float array in between: loading a model this way leaves no
+     * heap garbage the size of the model (the JVM would keep the grown heap resident).
+     */
+    public void copyFloatsInto(MemorySegment dst) {
+        if (dst.byteSize() < numel * Float.BYTES) {
+            throw new IllegalArgumentException(label + ": destination of " + dst.byteSize() + " bytes is smaller than "
+                    + numel + " floats");
+        }
+        if (computed != null) {
+            float[] v = computed.get();
+            checkLength((long) v.length * Float.BYTES);
+            MemorySegment.copy(v, 0, dst, ValueLayout.JAVA_FLOAT, 0, v.length);
+        } else if (dtype == DType.F32) {
+            MemorySegment src = MemorySegment.ofBuffer(load());
+            MemorySegment.copy(src, ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0,
+                    dst, ValueLayout.JAVA_FLOAT_UNALIGNED, 0, numel);
+        } else {
+            float[] v = toFloats();
+            MemorySegment.copy(v, 0, dst, ValueLayout.JAVA_FLOAT, 0, v.length);
+        }
     }
 
     /** The elements as doubles (exact for every dtype except I64 beyond 2^53). */

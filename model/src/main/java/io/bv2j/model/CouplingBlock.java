@@ -42,9 +42,13 @@ public final class CouplingBlock extends Module {
 
     /** z_p -> z (inference direction). */
     public Tensor reverse(Tensor x, Tensor mask, Tensor g) {
+        Tensor input = x;
         for (Flow f : flows.reversed()) {
             Tensor in = x;
-            x = Scope.keepResultOnly(() -> f.reverse(in, mask, g)); // one layer's activations alive at a time
+            // One layer's activations alive at a time; each layer's input is freed with them, except
+            // the caller's own tensor.
+            x = in == input ? Scope.keepResultOnly(() -> f.reverse(in, mask, g))
+                    : Scope.keepResultOnly(() -> f.reverse(in, mask, g), in);
         }
         return x;
     }

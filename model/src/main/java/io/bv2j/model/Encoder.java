@@ -46,7 +46,8 @@ public final class Encoder extends Module {
         for (int i = 0; i < attnLayers.size(); i++) {
             Tensor in = x;
             int layer = i;
-            x = Scope.keepResultOnly(() -> layer(layer, in, mask, g)); // inference: one layer's activations at a time
+            // Inference: one layer's activations at a time; the layer's input (made here) is freed with them.
+            x = Scope.keepResultOnly(() -> layer(layer, in, mask, g), in);
         }
         return Ops.mul(x, mask);
     }
@@ -55,7 +56,8 @@ public final class Encoder extends Module {
         if (i == COND_LAYER && g != null && spkEmbLinear != null) {
             x = Ops.mul(Ops.add(x, spkEmbLinear.forwardChannels(g)), mask);
         }
-        Tensor y = Dropout.apply(attnLayers.get(i).forward(x, mask), pDropout);
+        Tensor in = x;
+        Tensor y = Scope.keepResultOnly(() -> Dropout.apply(attnLayers.get(i).forward(in, mask), pDropout));
         x = norms1.get(i).forward(Ops.add(x, y));
         y = Dropout.apply(ffnLayers.get(i).forward(x, mask), pDropout);
         return norms2.get(i).forward(Ops.add(x, y));

@@ -3,6 +3,7 @@ package io.bv2j.model;
 import io.bv2j.nn.Conv1d;
 import io.bv2j.nn.Module;
 import io.bv2j.tensor.Ops;
+import io.bv2j.tensor.Scope;
 import io.bv2j.tensor.Tensor;
 
 /** attentions.FFN (relu, non-causal "same" padding: left (k-1)/2, right k/2). */
@@ -20,8 +21,10 @@ public final class FFN extends Module {
     }
 
     public Tensor forward(Tensor x, Tensor mask) {
-        Tensor h = Dropout.apply(Ops.relu(conv1.forward(Ops.mul(x, mask), padLeft, padRight)), pDropout);
-        h = conv2.forward(Ops.mul(h, mask), padLeft, padRight);
-        return Ops.mul(h, mask);
+        // In inference each step keeps only its result: the filter-wide intermediates ([B, filter, T],
+        // tens of MB for a long utterance) are freed as soon as the next step has read them.
+        Tensor h = Scope.keepResultOnly(() -> Dropout.apply(Ops.relu(conv1.forward(Ops.mul(x, mask), padLeft, padRight)), pDropout));
+        Tensor o = Scope.keepResultOnly(() -> conv2.forward(Ops.mul(h, mask), padLeft, padRight), h);
+        return Scope.keepResultOnly(() -> Ops.mul(o, mask), o);
     }
 }

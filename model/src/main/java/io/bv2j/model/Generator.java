@@ -104,7 +104,7 @@ public final class Generator extends Module {
             // never holds a whole stage's intermediates (gigabytes at the last stages).
             Tensor in = x;
             int stage = i;
-            x = Scope.keepResultOnly(() -> stage(stage, in));
+            x = Scope.keepResultOnly(() -> stage(stage, in), in);
         }
         // torch's default slope 0.01 here, not LRELU_SLOPE: a quirk of the reference kept on purpose.
         x = convPost.forwardFused(x, 0.01f, null);
@@ -120,7 +120,7 @@ public final class Generator extends Module {
      * the inputs they see unsliced, so the result is the same up to float rounding.
      */
     private Tensor stage(int i, Tensor x) {
-        Tensor up = ups.get(i).forward(Ops.leakyRelu(x, ResBlock.LRELU_SLOPE));
+        Tensor up = Scope.keepResultOnly(() -> ups.get(i).forward(Ops.leakyRelu(x, ResBlock.LRELU_SLOPE)));
         List<ResBlock> blocks = resblocks.subList(i * numKernels, (i + 1) * numKernels);
         int t = up.dim(2);
         // Slices at least 4x the halo each, so the recomputed halo costs at most half a slice.
@@ -146,8 +146,10 @@ public final class Generator extends Module {
         Tensor xs = null;
         for (ResBlock block : blocks) {
             Tensor r = Scope.keepResultOnly(() -> block.forward(x));
-            xs = xs == null ? r : Ops.add(xs, r);
+            Tensor sum = xs;
+            xs = sum == null ? r : Scope.keepResultOnly(() -> Ops.add(sum, r), sum, r);
         }
-        return Ops.scale(xs, 1f / blocks.size());
+        Tensor sum = xs;
+        return Scope.keepResultOnly(() -> Ops.scale(sum, 1f / blocks.size()), sum);
     }
 }

@@ -29,8 +29,9 @@ public final class ResBlock1 extends Module implements ResBlock {
         for (int i = 0; i < convs1.size(); i++) {
             Conv1d c1 = convs1.get(i), c2 = convs2.get(i);
             Tensor in = x;
-            // In inference each step keeps only its output (xt is freed at once, not with the block).
-            x = Scope.keepResultOnly(() -> c2.forwardFused(c1.forwardFused(in, LRELU_SLOPE, null), LRELU_SLOPE, in));
+            // In inference each step keeps only its output (xt and the previous step's output are
+            // freed at once, not with the block; the block's own input belongs to the caller).
+            x = Scope.keepResultOnly(() -> c2.forwardFused(c1.forwardFused(in, LRELU_SLOPE, null), LRELU_SLOPE, in), in);
         }
         return x;
     }

@@ -2,6 +2,7 @@ package io.bv2j.model;
 
 import io.bv2j.nn.Conv1d;
 import io.bv2j.nn.Module;
+import io.bv2j.tensor.Scope;
 import io.bv2j.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -21,7 +22,11 @@ public final class ResBlock2 extends Module implements ResBlock {
 
     @Override
     public Tensor forward(Tensor x) {
-        for (Conv1d c : convs) x = c.forwardFused(x, LRELU_SLOPE, x);
+        for (Conv1d c : convs) {
+            Tensor in = x;
+            // In inference the previous step's output is freed at once (the block's input belongs to the caller).
+            x = Scope.keepResultOnly(() -> c.forwardFused(in, LRELU_SLOPE, in), in);
+        }
         return x;
     }
 }

@@ -18,7 +18,8 @@ public class Parameter {
     }
 
     void load(StateDict sd, String key, Arena arena, boolean training) {
-        value = Tensor.of(arena, sd.take(key, shape), shape);
+        value = Tensor.allocate(arena, shape);
+        sd.takeInto(key, shape, value.segment());
         if (training) value.requireGrad(arena);
     }
 

@@ -3,6 +3,7 @@ package io.bv2j.nn;
 import io.bv2j.Bv2jException;
 import io.bv2j.io.RawTensor;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -47,6 +48,15 @@ public final class StateDict {
 
     /** The tensor named key, which must have the given shape. */
     public float[] take(String key, int[] shape) {
+        return checked(key, shape).toFloats();
+    }
+
+    /** The tensor named key, which must have the given shape, written as floats into {@code dst}. */
+    public void takeInto(String key, int[] shape, MemorySegment dst) {
+        checked(key, shape).copyFloatsInto(dst);
+    }
+
+    private RawTensor checked(String key, int[] shape) {
         RawTensor t = tensors.get(key);
         if (t == null) throw new Bv2jException(source + ": missing key '" + key + "' (expected shape " + Arrays.toString(shape) + ")");
         long[] actual = t.shape();
@@ -55,7 +65,7 @@ public final class StateDict {
                     + " but the model expects " + Arrays.toString(shape));
         }
         taken.add(key);
-        return t.toFloats();
+        return t;
     }
 
     /** Accepts every key under prefix without reading it (weights a network does not use, such as enc_q in inference). */

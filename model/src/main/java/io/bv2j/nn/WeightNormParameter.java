@@ -4,6 +4,8 @@ import io.bv2j.tensor.Ops;
 import io.bv2j.tensor.Tensor;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.function.BiConsumer;
 
@@ -31,13 +33,15 @@ public final class WeightNormParameter extends Parameter {
         Arrays.fill(gShape, 1);
         gShape[0] = shape[0];
         float[] gv = sd.take(key + "_g", gShape);
-        float[] vv = sd.take(key + "_v", shape);
         if (training) {
             g = Tensor.of(arena, gv, gShape).requireGrad(arena);
-            v = Tensor.of(arena, vv, shape).requireGrad(arena);
+            v = Tensor.of(arena, sd.take(key + "_v", shape), shape).requireGrad(arena);
             value = null;
         } else {
-            value = Tensor.of(arena, fold(gv, vv, shape[0]), shape);
+            // v goes straight to native memory and is folded there: no heap copy of the weight.
+            value = Tensor.allocate(arena, shape);
+            sd.takeInto(key + "_v", shape, value.segment());
+            foldInPlace(gv, value.segment(), shape[0]);
         }
     }
 
@@ -56,16 +60,19 @@ public final class WeightNormParameter extends Parameter {
         visitor.accept(key + "_v", v);
     }
 
-    /** weight[i, ...] = g[i] * v[i, ...] / ||v[i, ...]||, accumulated in double. */
-    static float[] fold(float[] g, float[] v, int rows) {
-        int per = v.length / rows;
-        float[] w = new float[v.length];
+    /** vw[i, ...] becomes g[i] * v[i, ...] / ||v[i, ...]|| (v as stored in vw; the norm accumulated in double). */
+    static void foldInPlace(float[] g, MemorySegment vw, int rows) {
+        long per = vw.byteSize() / Float.BYTES / rows;
         for (int i = 0; i < rows; i++) {
             double sq = 0;
-            for (int j = 0; j < per; j++) sq += (double) v[i * per + j] * v[i * per + j];
+            for (long j = i * per; j < (i + 1) * per; j++) {
+                double x = vw.getAtIndex(ValueLayout.JAVA_FLOAT, j);
+                sq += x * x;
+            }
             double s = g[i] / Math.sqrt(sq);
-            for (int j = 0; j < per; j++) w[i * per + j] = (float) (v[i * per + j] * s);
+            for (long j = i * per; j < (i + 1) * per; j++) {
+                vw.setAtIndex(ValueLayout.JAVA_FLOAT, j, (float) (vw.getAtIndex(ValueLayout.JAVA_FLOAT, j) * s));
+            }
         }
-        return w;
     }
 }

@@ -76,8 +76,23 @@ public final class Scope implements AutoCloseable {
      * Not for work whose intermediates a recorded backward still needs.
      */
     public static Tensor nested(java.util.function.Supplier<Tensor> work) {
+        return nestedConsuming(work);
+    }
+
+    /**
+     * {@link #nested}, and the blocks of {@code consumed} that this thread's current scope owns
+     * are freed with the work's intermediates: for chains whose steps' inputs are dead once the
+     * step has run (decoder stages, residual steps), so they do not pile up until the chain ends.
+     * Tensors the current scope does not own (inputs from outer scopes) are left alone. The
+     * caller must not touch a consumed tensor, or any view of it, afterwards.
+     */
+    private static Tensor nestedConsuming(java.util.function.Supplier<Tensor> work, Tensor... consumed) {
         Scope outer = top();
         try (Scope inner = open()) {
+            for (Tensor c : consumed) {
+                Block b = outer.detach(c.segment());
+                if (b != null) inner.adopt(b);
+            }
             Tensor result = work.get();
             MemorySegment seg = result.segment();
             Block owned = inner.detach(seg);
@@ -92,14 +107,20 @@ public final class Scope implements AutoCloseable {
     }
 
     /**
+     * {@link #nested} when no gradients are being recorded, also freeing the {@code consumed}
+     * inputs this scope owns (see {@link #nestedConsuming}); otherwise runs {@code work} in place
+     * and frees nothing, since a recorded backward still needs intermediates and inputs. Inference
+     * wraps each layer in it so only one layer's activations are alive at a time.
+     */
+    public static Tensor keepResultOnly(java.util.function.Supplier<Tensor> work, Tensor... consumed) {
+        return Grad.isRecording() ? work.get() : nestedConsuming(work, consumed);
+    }
+
+    /**
      * {@link #nested} when no gradients are being recorded; otherwise runs {@code work} in place,
      * since a recorded backward still needs its intermediates. Inference wraps each layer in it
      * so only one layer's activations are alive at a time.
      */
-    public static Tensor keepResultOnly(java.util.function.Supplier<Tensor> work) {
-        return Grad.isRecording() ? work.get() : nested(work);
-    }
-
     private static Scope top() {
         Scope top = STACK.get().peek();
         if (top == null) {

@@ -3,6 +3,9 @@ package io.bv2j.io;
 import io.bv2j.Bv2jException;
 import org.junit.jupiter.api.Test;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -147,5 +150,37 @@ class RawTensorTest {
         assertTrue(DType.BF16.numpyDescr().isEmpty());
         assertEquals("<f4", DType.F32.numpyDescr().orElseThrow());
         assertEquals(2, DType.F16.size());
+    }
+
+    @Test
+    void copyFloatsIntoNativeMemoryMatchesToFloatsForEveryKind() {
+        float[] values = {1.5f, -2.25f, 3e-3f, 0, 65504f, -7f};
+        long[] shape = {2, 3};
+        ByteBuffer f16 = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) f16.putShort(Float.floatToFloat16(v));
+        RawTensor[] kinds = {
+                RawTensor.ofFloats(shape, values), // stored F32 bytes
+                RawTensor.ofFloats(shape, values::clone), // computed on demand
+                RawTensor.ofBytes(DType.F16, shape, f16.array()),
+                RawTensor.ofLongs(shape, new long[] {1, -2, 3, 0, 5, -6})};
+        try (Arena arena = Arena.ofConfined()) {
+            for (RawTensor t : kinds) {
+                MemorySegment dst = arena.allocate(6 * Float.BYTES + 8).fill((byte) 0x7f);
+                t.copyFloatsInto(dst);
+                float[] copied = dst.asSlice(0, 6 * Float.BYTES).toArray(ValueLayout.JAVA_FLOAT);
+                assertArrayEquals(t.toFloats(), copied, t.toString());
+                assertEquals((byte) 0x7f, dst.get(ValueLayout.JAVA_BYTE, 6 * Float.BYTES), "wrote past the tensor: " + t);
+            }
+            MemorySegment small = arena.allocate(5 * Float.BYTES);
+            assertThrows(IllegalArgumentException.class, () -> kinds[0].copyFloatsInto(small));
+        }
+    }
+
+    @Test
+    void copyFloatsIntoRefusesAComputedTensorOfTheWrongLength() {
+        RawTensor t = RawTensor.ofFloats(new long[] {4}, () -> new float[3]);
+        try (Arena arena = Arena.ofConfined()) {
+            assertThrows(Bv2jException.class, () -> t.copyFloatsInto(arena.allocate(16)));
+        }
     }
 }
