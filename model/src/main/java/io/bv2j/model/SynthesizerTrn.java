@@ -154,8 +154,12 @@ public final class SynthesizerTrn extends Module {
         Tensor yMask = Commons.sequenceMask(yLengths, ty);
         int[][] path = Commons.pathIndex(durations, in.lengths(), yLengths, ty);
         Tensor mP = Ops.gatherTime(enc.m(), path), logsP = Ops.gatherTime(enc.logs(), path);
-        Tensor eps = noise.normal("SynthesizerTrn.infer", mP.shape());
-        Tensor zP = Ops.add(mP, Ops.scale(Ops.mul(eps, Ops.exp(logsP)), in.noiseScale()));
+        // The noise and its scaled copies are freed at once (in inference): a long utterance would
+        // otherwise hold four more [B, C, T] tensors while its flow and decoder run.
+        Tensor zP = Scope.keepResultOnly(() -> {
+            Tensor eps = noise.normal("SynthesizerTrn.infer", mP.shape());
+            return Ops.add(mP, Ops.scale(Ops.mul(eps, Ops.exp(logsP)), in.noiseScale()));
+        });
         Tensor z = flow.reverse(zP, yMask, g);
         return new InferResult(g, enc.x(), enc.m(), enc.logs(), xMask, logwSdp, logwDp, logw, wCeil, yLengths, yMask,
                 path, tx, mP, logsP, zP, z, null);
