@@ -116,11 +116,6 @@ public final class Scope implements AutoCloseable {
         return Grad.isRecording() ? work.get() : nestedConsuming(work, consumed);
     }
 
-    /**
-     * {@link #nested} when no gradients are being recorded; otherwise runs {@code work} in place,
-     * since a recorded backward still needs its intermediates. Inference wraps each layer in it
-     * so only one layer's activations are alive at a time.
-     */
     private static Scope top() {
         Scope top = STACK.get().peek();
         if (top == null) {
