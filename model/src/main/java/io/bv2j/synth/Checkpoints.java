@@ -45,13 +45,7 @@ public final class Checkpoints {
      * without the posterior encoder, which synthesis never uses.
      */
     public static SynthesizerTrn load(ModelConfig config, Path checkpoint, Arena arena) {
-        return withStateDict(checkpoint, weights -> {
-            boolean posterior = weights.keys().stream().anyMatch(k -> k.startsWith(POSTERIOR_ENCODER_PREFIX));
-            SynthesizerTrn net = new SynthesizerTrn(Hparams.of(config, weights.keys()), posterior);
-            net.load(weights, "", arena);
-            weights.requireAllTaken();
-            return net;
-        });
+        return load(config, checkpoint, arena, false);
     }
 
     /**
@@ -60,10 +54,16 @@ public final class Checkpoints {
      * model that synthesis never touches).
      */
     public static SynthesizerTrn loadForInference(ModelConfig config, Path checkpoint, Arena arena) {
+        return load(config, checkpoint, arena, true);
+    }
+
+    private static SynthesizerTrn load(ModelConfig config, Path checkpoint, Arena arena, boolean inferenceOnly) {
         return withStateDict(checkpoint, weights -> {
-            SynthesizerTrn net = new SynthesizerTrn(Hparams.of(config, weights.keys()), false);
+            boolean posterior = !inferenceOnly
+                    && weights.keys().stream().anyMatch(k -> k.startsWith(POSTERIOR_ENCODER_PREFIX));
+            SynthesizerTrn net = new SynthesizerTrn(Hparams.of(config, weights.keys()), posterior);
             net.load(weights, "", arena);
-            weights.skip(POSTERIOR_ENCODER_PREFIX);
+            if (!posterior) weights.skip(POSTERIOR_ENCODER_PREFIX); // none there, or unread on purpose
             weights.requireAllTaken();
             return net;
         });
