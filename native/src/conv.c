@@ -254,36 +254,3 @@ int bv2j_conv_transpose1d(bv2j_ctx *ctx, const float *x, const float *w, const f
     }
     return BV2J_OK;
 }
-
-int bv2j_conv2d(bv2j_ctx *ctx, const float *x, const float *w, const float *bias, float *y,
-                int64_t batch, int64_t c_in, int64_t h, int64_t wd, int64_t c_out,
-                int64_t h_out, int64_t w_out, int64_t kh, int64_t kw, int64_t sh, int64_t sw,
-                int64_t ph, int64_t pw) {
-    BV2J_CHECK(ctx && x && w && y);
-    BV2J_CHECK(batch >= 0 && c_in > 0 && h >= 0 && wd >= 0 && c_out > 0 && h_out >= 0 && w_out >= 0);
-    BV2J_CHECK(kh > 0 && kw > 0 && sh > 0 && sw > 0 && ph >= 0 && pw >= 0);
-    const int64_t rows = c_in * kh * kw, n = h_out * w_out;
-    float *cols = bv2j_scratch(ctx, (size_t) (rows * (n > 0 ? n : 1)) * sizeof(float));
-    if (cols == NULL) return BV2J_ENOMEM;
-    for (int64_t b = 0; b < batch; b++) {
-        const float *xb = x + b * c_in * h * wd;
-        float *yb = y + b * c_out * n;
-#pragma omp parallel for num_threads(ctx->threads) schedule(static) if (rows * n > BV2J_PARALLEL_MIN)
-        for (int64_t r = 0; r < rows; r++) {
-            const int64_t ci = r / (kh * kw), ki = (r / kw) % kh, kj = r % kw;
-            float *cr = cols + r * n;
-            for (int64_t oh = 0; oh < h_out; oh++) {
-                const int64_t ih = oh * sh + ki - ph;
-                for (int64_t ow = 0; ow < w_out; ow++) {
-                    const int64_t iw = ow * sw + kj - pw;
-                    cr[oh * w_out + ow] = (ih >= 0 && ih < h && iw >= 0 && iw < wd)
-                                              ? xb[(ci * h + ih) * wd + iw] : 0.0f;
-                }
-            }
-        }
-        int rc = bv2j_gemm(ctx, 0, 0, c_out, n, rows, 1.0f, w, rows, cols, n, 0.0f, yb, n);
-        if (rc) return rc;
-        add_bias(yb, bias, c_out, n, ctx->threads);
-    }
-    return BV2J_OK;
-}

@@ -15,39 +15,6 @@ static float *tile_scratch(bv2j_ctx *ctx, int64_t rows, int64_t tile) {
     return bv2j_scratch(ctx, (size_t) (rows * (tile > 0 ? tile : 1)) * sizeof(float));
 }
 
-/* floor(a / b) for b > 0 and any sign of a (C division truncates toward zero). */
-static int64_t floor_div(int64_t a, int64_t b) {
-    int64_t q = a / b;
-    return (a % b != 0 && a < 0) ? q - 1 : q;
-}
-
-static int64_t ceil_div(int64_t a, int64_t b) { return -floor_div(-a, b); }
-
-/* The q in [q_lo, q_hi) whose target q*stride + off lies in [lo, hi), as [*first, *end): lets a
- * scatter visit only the sources that land in the slice of the output a thread owns. */
-static void source_range(int64_t lo, int64_t hi, int64_t stride, int64_t off, int64_t q_lo,
-                         int64_t q_hi, int64_t *first, int64_t *end) {
-    int64_t a = ceil_div(lo - off, stride), e = ceil_div(hi - off, stride);
-    *first = a > q_lo ? a : q_lo;
-    *end = e < q_hi ? e : q_hi;
-    if (*end < *first) *end = *first;
-}
-
-/* db[c] = sum over batch and time of dy[b, c, t]; double so long waveforms sum exactly. */
-static void bias_grad(const float *dy, float *db, int64_t batch, int64_t c, int64_t t,
-                      int threads) {
-    if (db == NULL) return;
-#pragma omp parallel for num_threads(threads) schedule(static)
-    for (int64_t ch = 0; ch < c; ch++) {
-        double acc = 0.0;
-        for (int64_t b = 0; b < batch; b++) {
-            const float *row = dy + (b * c + ch) * t;
-            for (int64_t i = 0; i < t; i++) acc += row[i];
-        }
-        db[ch] = (float) acc;
-    }
-}
-
 /* The adjoint of bv2j_im2col_1d: dx[ci, (t0+t)*stride + k*dilation - pad] += cols[ci*K + k, t]. Taps
  * of one channel overlap, so threads own (channel, slice of the tile's footprint in dx) pairs;
  * slicing keeps every thread busy when a group has fewer channels than threads. */
@@ -186,7 +153,7 @@ int bv2j_conv1d_backward_weight(bv2j_ctx *ctx, const float *x, const float *dy, 
     BV2J_CHECK(conv1d_args_ok(batch, c_in, t_in, c_out, t_out, kernel, stride, pad_left,
                               dilation, groups));
     const int64_t cin_g = c_in / groups, cout_g = c_out / groups, rows = cin_g * kernel;
-    bias_grad(dy, db, batch, c_out, t_out, ctx->threads);
+    bv2j_bias_grad(dy, db, batch, c_out, t_out, ctx->threads);
     if (is_depthwise(c_in, c_out, groups)) {
         depthwise_backward_weight(x, dy, dw, batch, c_in, t_in, t_out, kernel, stride, pad_left,
                                   dilation, ctx->threads);
@@ -260,7 +227,7 @@ int bv2j_conv_transpose1d_backward_weight(bv2j_ctx *ctx, const float *x, const f
     BV2J_CHECK(ctx && x && dy && dw);
     BV2J_CHECK(convt_args_ok(batch, c_in, t_in, c_out, t_out, kernel, stride, padding));
     const int64_t rows = c_out * kernel, tile = time_tile(rows, t_in);
-    bias_grad(dy, db, batch, c_out, t_out, ctx->threads);
+    bv2j_bias_grad(dy, db, batch, c_out, t_out, ctx->threads);
     memset(dw, 0, (size_t) (c_in * rows) * sizeof(float));
     float *cols = tile_scratch(ctx, rows, tile);
     if (cols == NULL) return BV2J_ENOMEM;
@@ -278,123 +245,17 @@ int bv2j_conv_transpose1d_backward_weight(bv2j_ctx *ctx, const float *x, const f
     return BV2J_OK;
 }
 
-/* conv2d geometry; tiles are whole output rows (oh), since the forward's im2col is row-major
- * over (oh, ow) and output rows keep the scatter's slicing one-dimensional. */
-typedef struct {
-    int64_t c_in, h, wd, h_out, w_out, kh, kw, sh, sw, ph, pw;
-} geom2d;
-
-static int64_t row_tile(const geom2d *g) {
-    const int64_t rows = g->c_in * g->kh * g->kw;
-    const int64_t per_row = rows * (g->w_out > 0 ? g->w_out : 1);
-    int64_t tile = (int64_t) (8u << 20) / (int64_t) sizeof(float) / per_row;
-    if (tile < 1) tile = 1;
-    return tile < g->h_out ? tile : g->h_out;
-}
-
-/* cols[r = (ci, ki, kj), (oh - oh0)*w_out + ow] for output rows oh0 .. oh0+nh-1. */
-static void im2col_2d(const geom2d *g, const float *x, float *cols, int64_t oh0, int64_t nh,
-                      int threads) {
-    const int64_t rows = g->c_in * g->kh * g->kw, n = nh * g->w_out;
+/* db[c] = sum over batch and time of dy[b, c, t]; double so long waveforms sum exactly. */
+void bv2j_bias_grad(const float *dy, float *db, int64_t batch, int64_t c, int64_t t,
+                    int threads) {
+    if (db == NULL) return;
 #pragma omp parallel for num_threads(threads) schedule(static)
-    for (int64_t r = 0; r < rows; r++) {
-        const int64_t ci = r / (g->kh * g->kw), ki = (r / g->kw) % g->kh, kj = r % g->kw;
-        float *cr = cols + r * n;
-        for (int64_t oh = 0; oh < nh; oh++) {
-            const int64_t ih = (oh0 + oh) * g->sh + ki - g->ph;
-            const int ok = ih >= 0 && ih < g->h;
-            for (int64_t ow = 0; ow < g->w_out; ow++) {
-                const int64_t iw = ow * g->sw + kj - g->pw;
-                cr[oh * g->w_out + ow] = (ok && iw >= 0 && iw < g->wd)
-                                             ? x[(ci * g->h + ih) * g->wd + iw] : 0.0f;
-            }
+    for (int64_t ch = 0; ch < c; ch++) {
+        double acc = 0.0;
+        for (int64_t b = 0; b < batch; b++) {
+            const float *row = dy + (b * c + ch) * t;
+            for (int64_t i = 0; i < t; i++) acc += row[i];
         }
+        db[ch] = (float) acc;
     }
-}
-
-/* The adjoint of im2col_2d; threads own (channel, slice of input rows) like col2im_1d. */
-static void col2im_2d(const geom2d *g, const float *cols, float *dx, int64_t oh0, int64_t nh,
-                      int threads) {
-    const int64_t n = nh * g->w_out, c = g->c_in;
-    const int64_t slices = c >= threads ? 1 : (threads + c - 1) / c;
-    const int64_t slice = (g->h + slices - 1) / slices;
-#pragma omp parallel for collapse(2) num_threads(threads) schedule(static)
-    for (int64_t ci = 0; ci < c; ci++)
-        for (int64_t s = 0; s < slices; s++) {
-            const int64_t lo = s * slice, hi = lo + slice < g->h ? lo + slice : g->h;
-            for (int64_t ki = 0; ki < g->kh; ki++) {
-                int64_t oh_first, oh_end;
-                source_range(lo, hi, g->sh, ki - g->ph, oh0, oh0 + nh, &oh_first, &oh_end);
-                for (int64_t kj = 0; kj < g->kw; kj++) {
-                    const float *cr = cols + ((ci * g->kh + ki) * g->kw + kj) * n;
-                    const int64_t off = kj - g->pw;
-                    int64_t ow_first, ow_end;
-                    source_range(0, g->wd, g->sw, off, 0, g->w_out, &ow_first, &ow_end);
-                    for (int64_t oh = oh_first; oh < oh_end; oh++) {
-                        float *xr = dx + (ci * g->h + oh * g->sh + ki - g->ph) * g->wd;
-                        const float *crow = cr + (oh - oh0) * g->w_out;
-                        for (int64_t ow = ow_first; ow < ow_end; ow++)
-                            xr[ow * g->sw + off] += crow[ow];
-                    }
-                }
-            }
-        }
-}
-
-static int conv2d_args_ok(int64_t batch, int64_t c_in, int64_t h, int64_t wd, int64_t c_out,
-                          int64_t h_out, int64_t w_out, int64_t kh, int64_t kw, int64_t sh,
-                          int64_t sw, int64_t ph, int64_t pw) {
-    return batch >= 0 && c_in > 0 && h >= 0 && wd >= 0 && c_out > 0 && h_out >= 0 && w_out >= 0
-           && kh > 0 && kw > 0 && sh > 0 && sw > 0 && ph >= 0 && pw >= 0;
-}
-
-int bv2j_conv2d_backward_input(bv2j_ctx *ctx, const float *dy, const float *w, float *dx,
-                               int64_t batch, int64_t c_in, int64_t h, int64_t wd, int64_t c_out,
-                               int64_t h_out, int64_t w_out, int64_t kh, int64_t kw, int64_t sh,
-                               int64_t sw, int64_t ph, int64_t pw) {
-    BV2J_CHECK(ctx && dy && w && dx);
-    BV2J_CHECK(conv2d_args_ok(batch, c_in, h, wd, c_out, h_out, w_out, kh, kw, sh, sw, ph, pw));
-    const geom2d g = {c_in, h, wd, h_out, w_out, kh, kw, sh, sw, ph, pw};
-    const int64_t rows = c_in * kh * kw, n_out = h_out * w_out, tile = row_tile(&g);
-    float *cols = tile_scratch(ctx, rows, tile * w_out);
-    if (cols == NULL) return BV2J_ENOMEM;
-    for (int64_t b = 0; b < batch; b++) {
-        const float *dyb = dy + b * c_out * n_out;
-        float *dxb = dx + b * c_in * h * wd;
-        memset(dxb, 0, (size_t) (c_in * h * wd) * sizeof(float));
-        for (int64_t oh0 = 0; oh0 < h_out; oh0 += tile) {
-            const int64_t nh = h_out - oh0 < tile ? h_out - oh0 : tile, n = nh * w_out;
-            int rc = bv2j_gemm(ctx, 1, 0, rows, n, c_out, 1.0f, w, rows, dyb + oh0 * w_out,
-                               n_out, 0.0f, cols, n);
-            if (rc) return rc;
-            col2im_2d(&g, cols, dxb, oh0, nh, ctx->threads);
-        }
-    }
-    return BV2J_OK;
-}
-
-int bv2j_conv2d_backward_weight(bv2j_ctx *ctx, const float *x, const float *dy, float *dw,
-                                float *db, int64_t batch, int64_t c_in, int64_t h, int64_t wd,
-                                int64_t c_out, int64_t h_out, int64_t w_out, int64_t kh,
-                                int64_t kw, int64_t sh, int64_t sw, int64_t ph, int64_t pw) {
-    BV2J_CHECK(ctx && x && dy && dw);
-    BV2J_CHECK(conv2d_args_ok(batch, c_in, h, wd, c_out, h_out, w_out, kh, kw, sh, sw, ph, pw));
-    const geom2d g = {c_in, h, wd, h_out, w_out, kh, kw, sh, sw, ph, pw};
-    const int64_t rows = c_in * kh * kw, n_out = h_out * w_out, tile = row_tile(&g);
-    bias_grad(dy, db, batch, c_out, n_out, ctx->threads);
-    memset(dw, 0, (size_t) (c_out * rows) * sizeof(float));
-    float *cols = tile_scratch(ctx, rows, tile * w_out);
-    if (cols == NULL) return BV2J_ENOMEM;
-    for (int64_t b = 0; b < batch; b++) {
-        const float *xb = x + b * c_in * h * wd;
-        const float *dyb = dy + b * c_out * n_out;
-        for (int64_t oh0 = 0; oh0 < h_out; oh0 += tile) {
-            const int64_t nh = h_out - oh0 < tile ? h_out - oh0 : tile, n = nh * w_out;
-            im2col_2d(&g, xb, cols, oh0, nh, ctx->threads);
-            int rc = bv2j_gemm(ctx, 0, 1, c_out, rows, n, 1.0f, dyb + oh0 * w_out, n_out, cols, n,
-                               1.0f, dw, rows);
-            if (rc) return rc;
-        }
-    }
-    return BV2J_OK;
 }

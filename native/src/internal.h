@@ -40,6 +40,27 @@ void bv2j_im2col_1d(const float *x, float *cols, int64_t channels, int64_t t_in,
                     int64_t stride, int64_t pad, int64_t dilation, int64_t t0, int64_t n,
                     int threads);
 
+/* db[c] = sum over batch and time of dy[b, c, t] (conv backward's bias gradient); db may be NULL. */
+void bv2j_bias_grad(const float *dy, float *db, int64_t batch, int64_t c, int64_t t, int threads);
+
+/* floor(a / b) for b > 0 and any sign of a (C division truncates toward zero). */
+static inline int64_t floor_div(int64_t a, int64_t b) {
+    int64_t q = a / b;
+    return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
+static inline int64_t ceil_div(int64_t a, int64_t b) { return -floor_div(-a, b); }
+
+/* The q in [q_lo, q_hi) whose target q*stride + off lies in [lo, hi), as [*first, *end): lets a
+ * scatter visit only the sources that land in the slice of the output a thread owns. */
+static inline void source_range(int64_t lo, int64_t hi, int64_t stride, int64_t off, int64_t q_lo,
+                         int64_t q_hi, int64_t *first, int64_t *end) {
+    int64_t a = ceil_div(lo - off, stride), e = ceil_div(hi - off, stride);
+    *first = a > q_lo ? a : q_lo;
+    *end = e < q_hi ? e : q_hi;
+    if (*end < *first) *end = *first;
+}
+
 /* Below this many element operations a loop runs on the calling thread: waking a team costs more
  * than it saves, and on a loaded machine idle OpenMP workers spinning for it cost far more. */
 #define BV2J_PARALLEL_MIN 32768

@@ -387,8 +387,11 @@ class BackwardKernelsTest {
         withThreads(THREADS, () -> {
             for (int i = 0; i < cases.length; i++) checkConv("conv2d " + cases[i], cases[i], 300 + i);
         });
-        // 2^21 / (64*5 rows * 3 columns) = 2184 output rows per tile: 2300 rows take two.
-        checkConv("conv2d tiled", new Conv2d(1, 64, 2300, 3, 4, 2300, 3, 5, 1, 1, 1, 2, 0), 10);
+        // A tile holds 48 MiB of (64*5 column rows + 4 output channels) floats per output position.
+        // 5000 x 3 positions = 19.4 MiB a sample: two samples share a tile, the third has its own.
+        checkConv("conv2d samples per tile", new Conv2d(3, 64, 5000, 3, 4, 5000, 3, 5, 1, 1, 1, 2, 0), 10);
+        // 13000 x 3 positions = 50.5 MiB: one sample is cut into 12945 + 55 output rows.
+        checkConv("conv2d rows per tile", new Conv2d(1, 64, 13000, 3, 4, 13000, 3, 5, 1, 1, 1, 2, 0), 11);
     }
 
     @Test

@@ -68,6 +68,26 @@ public abstract class Module {
         }
     }
 
+    /** What {@link #frozen()} returns: closing it lets the parameters' gradients back in. */
+    public interface Frozen extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Holds every parameter of this subtree constant until closed: ops on them record no
+     * gradient, so a backward through the module computes input gradients only (a generator's
+     * step through its discriminators, whose own gradients the reference computes and discards).
+     */
+    public final Frozen frozen() {
+        java.util.List<Tensor> leaves = new java.util.ArrayList<>();
+        forEachParameter("", (name, t) -> {
+            if (t.requiresGrad()) leaves.add(t);
+        });
+        leaves.forEach(t -> t.setRequiresGrad(false));
+        return () -> leaves.forEach(t -> t.setRequiresGrad(true));
+    }
+
     /** Whether {@code readable} holds for every parameter's memory (e.g. readable by worker threads). */
     public final boolean parametersReadableBy(java.util.function.Predicate<java.lang.foreign.MemorySegment> readable) {
         boolean[] all = {true};

@@ -137,6 +137,16 @@ public final class Tensor {
         return this;
     }
 
+    /**
+     * Holds a leaf marked by requireGrad out of gradient recording (false) or lets it back in
+     * (true), keeping its arena and any gradient it has: torch's requires_grad_ on a parameter.
+     */
+    public void setRequiresGrad(boolean on) {
+        if (node != null) throw new IllegalStateException("only a leaf's gradient can be switched, not an op's result");
+        if (on && gradArena == null) throw new IllegalStateException("this leaf was never marked by requireGrad");
+        requiresGrad = on;
+    }
+
     /** True for leaves marked by requireGrad and for results of recorded ops on them. */
     public boolean requiresGrad() {
         return requiresGrad || node != null;

@@ -7,6 +7,7 @@ import io.bv2j.model.DurationDiscriminator;
 import io.bv2j.model.MultiPeriodDiscriminator;
 import io.bv2j.model.Noise;
 import io.bv2j.model.SynthesizerTrn;
+import io.bv2j.nn.Module;
 import io.bv2j.tensor.Grad;
 import io.bv2j.tensor.Ops;
 import io.bv2j.tensor.Tensor;
@@ -103,30 +104,41 @@ public final class TrainStep {
             if (probe != null) probe.afterBackward("d");
             optD.step();
 
-            MultiPeriodDiscriminator.Result dForG = netD.forward(y, yHat);
-            Tensor lossDur = Ops.sumAll(f.lLength());
-            Tensor lossMel = Ops.scale(Losses.l1(yMel, yHatMel), (float) train.cMel());
-            Tensor lossKl = Ops.scale(Losses.kl(f.zP(), f.logsQ(), f.mP(), f.logsP(), f.zMask()), (float) train.cKl());
-            Tensor lossFm = Losses.featureMatching(dForG.realFmaps(), dForG.fakeFmaps());
-            Tensor lossGen = Losses.generator(dForG.fakeScores());
-            Tensor all = Ops.add(Ops.add(Ops.add(Ops.add(lossGen, lossFm), lossMel), lossDur), lossKl);
-            losses.put("dur", lossDur);
-            losses.put("mel", lossMel);
-            losses.put("kl", lossKl);
-            losses.put("fm", lossFm);
-            losses.put("gen", lossGen);
-            if (netDur != null) {
-                List<Tensor> p = netDur.forward(f.hiddenX(), f.xMask(), f.logw(), f.logwHat(), null);
-                Tensor lossDurGen = Losses.generator(batchRows(p.get(1)));
-                losses.put("dur_gen", lossDurGen);
-                all = Ops.add(all, lossDurGen);
+            // The generator's losses go through both discriminators, held constant: the reference
+            // computes their parameter gradients here too, but zeroes them before they are used.
+            try (Module.Frozen d = netD.frozen(); Module.Frozen dur = netDur == null ? null : netDur.frozen()) {
+                generatorStep(f, y, yMel, yHatMel, losses, probe);
             }
-            losses.put("gen_all", all);
-            optG.zeroGrad();
-            Grad.backward(all);
-            if (probe != null) probe.afterBackward("g");
-            optG.step();
             return new Result(losses, f, y, yMel, yHatMel);
         }
+    }
+
+    /** The generator's losses against the updated discriminators, its backward and its AdamW step. */
+    private void generatorStep(GeneratorForward.Output f, Tensor y, Tensor yMel, Tensor yHatMel, Map<String, Tensor> losses,
+                               Probe probe) {
+        ModelConfig.Train train = config.train();
+        MultiPeriodDiscriminator.Result dForG = netD.forward(y, f.yHat());
+        Tensor lossDur = Ops.sumAll(f.lLength());
+        Tensor lossMel = Ops.scale(Losses.l1(yMel, yHatMel), (float) train.cMel());
+        Tensor lossKl = Ops.scale(Losses.kl(f.zP(), f.logsQ(), f.mP(), f.logsP(), f.zMask()), (float) train.cKl());
+        Tensor lossFm = Losses.featureMatching(dForG.realFmaps(), dForG.fakeFmaps());
+        Tensor lossGen = Losses.generator(dForG.fakeScores());
+        Tensor all = Ops.add(Ops.add(Ops.add(Ops.add(lossGen, lossFm), lossMel), lossDur), lossKl);
+        losses.put("dur", lossDur);
+        losses.put("mel", lossMel);
+        losses.put("kl", lossKl);
+        losses.put("fm", lossFm);
+        losses.put("gen", lossGen);
+        if (netDur != null) {
+            List<Tensor> p = netDur.forward(f.hiddenX(), f.xMask(), f.logw(), f.logwHat(), null);
+            Tensor lossDurGen = Losses.generator(batchRows(p.get(1)));
+            losses.put("dur_gen", lossDurGen);
+            all = Ops.add(all, lossDurGen);
+        }
+        losses.put("gen_all", all);
+        optG.zeroGrad();
+        Grad.backward(all);
+        if (probe != null) probe.afterBackward("g");
+        optG.step();
     }
 }
