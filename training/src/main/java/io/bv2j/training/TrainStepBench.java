@@ -80,9 +80,11 @@ public final class TrainStepBench {
     }
 
     /** batchSize/segmentSamples <= 0 take the config's train.batch_size / train.segment_size. */
-    public static Result run(ModelConfig config, int batchSize, int segmentSamples, int reps) {
-        int b = batchSize > 0 ? batchSize : config.train().batchSize();
-        int segment = segmentSamples > 0 ? segmentSamples : config.train().segmentSize();
+    public static Result run(ModelConfig baseConfig, int batchSize, int segmentSamples, int reps) {
+        int b = batchSize > 0 ? batchSize : baseConfig.train().batchSize();
+        int segment = segmentSamples > 0 ? segmentSamples : baseConfig.train().segmentSize();
+        // The generator slices its own segment too (Hparams.segmentFrames): every part sees the same config.
+        ModelConfig config = withSegment(baseConfig, segment);
         ModelConfig.Data d = config.data();
         int hop = d.hopLength(), segFrames = segment / hop;
         // The utterances are twice the segment, and the text a quarter of the frames (MAS needs tx <= ty).
@@ -99,7 +101,7 @@ public final class TrainStepBench {
             ModelConfig.Train t = config.train();
             TrainStep step = new TrainStep(netG, netD, netDur, AdamW.forModule(netG, t, arena),
                     AdamW.forModule(netD, t, arena), netDur == null ? null : AdamW.forModule(netDur, t, arena),
-                    withSegment(config, segment),
+                    config,
                     new Spectrogram(d.filterLength(), hop, d.winLength(), arena),
                     new MelFilterbank(d.samplingRate(), d.filterLength(), d.nMelChannels(), d.melFmin(), d.melFmax(),
                             arena));

@@ -16,7 +16,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /** Small configs, wavs, filelists and torch-saved tensors for the data tests. */
-final class Fixtures {
+public final class Fixtures {
 
     static final int SR = 16000;
     static final int HOP = 64;
@@ -30,7 +30,7 @@ final class Fixtures {
         return ModelConfig.parse(configJson(addBlank, batchSize, HOP, false), "test-config.json");
     }
 
-    static String configJson(boolean addBlank, int batchSize, int hop, boolean melPosterior) {
+    public static String configJson(boolean addBlank, int batchSize, int hop, boolean melPosterior) {
         return """
                 {"train": {"log_interval": 10, "eval_interval": 100, "seed": 7, "epochs": 2, "learning_rate": 0.0002,
                            "betas": [0.8, 0.99], "eps": 1e-9, "batch_size": %d, "fp16_run": false, "lr_decay": 0.999875,
