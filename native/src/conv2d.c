@@ -135,18 +135,39 @@ static int args_ok(int64_t batch, int64_t c_in, int64_t h, int64_t wd, int64_t c
            && kh > 0 && kw > 0 && sh > 0 && sw > 0 && ph >= 0 && pw >= 0;
 }
 
-/* Scratch for one tile: the column matrix, then the channel-major block (*blk). */
-static float *tile_scratch(bv2j_ctx *ctx, const geom2d *g, tiling t, float **blk) {
-    const int64_t cols_n = t.samples * t.rows_out * g->w_out;
-    float *cols = bv2j_scratch(ctx, (size_t) ((col_rows(g) + g->c_out) * cols_n) * sizeof(float));
-    if (cols != NULL) *blk = cols + col_rows(g) * cols_n;
-    return cols;
+/* Plans the tiles and reserves their scratch: the column matrix, then the channel-major block. */
+static int begin(bv2j_ctx *ctx, const geom2d *g, int64_t batch, tiling *t, float **cols,
+                 float **blk) {
+    *t = plan(g, batch);
+    const int64_t cols_n = t->samples * t->rows_out * g->w_out;
+    *cols = bv2j_scratch(ctx, (size_t) ((col_rows(g) + g->c_out) * cols_n) * sizeof(float));
+    if (*cols == NULL) return BV2J_ENOMEM;
+    *blk = *cols + col_rows(g) * cols_n;
+    return BV2J_OK;
 }
 
-#define FOR_EACH_TILE(g, t, batch)                                                             \
-    for (int64_t b0 = 0; b0 < (batch); b0 += (t).samples)                                      \
-        for (int64_t oh0 = 0, nb = (batch) - b0 < (t).samples ? (batch) - b0 : (t).samples;    \
-             oh0 < (g).h_out; oh0 += (t).rows_out)
+/* A tile: samples b0 .. b0+nb-1, output rows oh0 .. oh0+nh-1 of each; n columns a sample, ld in all. */
+typedef struct {
+    int64_t b0, nb, oh0, nh, n, ld;
+} tile;
+
+/* Moves *tl to the next tile (a zeroed tile starts); 0 once every tile has been visited. */
+static int next_tile(const geom2d *g, const tiling *t, int64_t batch, tile *tl) {
+    if (tl->nb == 0) {
+        tl->b0 = tl->oh0 = 0;
+    } else if (tl->oh0 + tl->nh < g->h_out) {
+        tl->oh0 += tl->nh;
+    } else {
+        tl->b0 += tl->nb;
+        tl->oh0 = 0;
+    }
+    if (tl->b0 >= batch) return 0;
+    tl->nb = batch - tl->b0 < t->samples ? batch - tl->b0 : t->samples;
+    tl->nh = g->h_out - tl->oh0 < t->rows_out ? g->h_out - tl->oh0 : t->rows_out;
+    tl->n = tl->nh * g->w_out;
+    tl->ld = tl->nb * tl->n;
+    return 1;
+}
 
 int bv2j_conv2d(bv2j_ctx *ctx, const float *x, const float *w, const float *bias, float *y,
                 int64_t batch, int64_t c_in, int64_t h, int64_t wd, int64_t c_out,
@@ -157,15 +178,15 @@ int bv2j_conv2d(bv2j_ctx *ctx, const float *x, const float *w, const float *bias
     const geom2d g = {c_in, h, wd, c_out, h_out, w_out, kh, kw, sh, sw, ph, pw};
     const int64_t rows = col_rows(&g), n_out = h_out * w_out;
     if (batch == 0 || n_out == 0) return BV2J_OK;
-    const tiling t = plan(&g, batch);
-    float *blk, *cols = tile_scratch(ctx, &g, t, &blk);
-    if (cols == NULL) return BV2J_ENOMEM;
-    FOR_EACH_TILE(g, t, batch) {
-        const int64_t nh = h_out - oh0 < t.rows_out ? h_out - oh0 : t.rows_out;
-        const int64_t n = nh * w_out, ld = nb * n;
+    tiling t;
+    float *cols, *blk;
+    int rc = begin(ctx, &g, batch, &t, &cols, &blk);
+    if (rc) return rc;
+    for (tile tl = {0}; next_tile(&g, &t, batch, &tl);) {
+        const int64_t b0 = tl.b0, nb = tl.nb, oh0 = tl.oh0, nh = tl.nh, n = tl.n, ld = tl.ld;
         for (int64_t s = 0; s < nb; s++)
             im2col_2d(&g, x + (b0 + s) * c_in * h * wd, cols + s * n, ld, oh0, nh, ctx->threads);
-        int rc = bv2j_gemm(ctx, 0, 0, c_out, ld, rows, 1.0f, w, rows, cols, ld, 0.0f, blk, ld);
+        rc = bv2j_gemm(ctx, 0, 0, c_out, ld, rows, 1.0f, w, rows, cols, ld, 0.0f, blk, ld);
         if (rc) return rc;
         scatter_block(blk, bias, y + b0 * c_out * n_out, nb, c_out, n_out, oh0 * w_out, n,
                       ctx->threads);
@@ -183,15 +204,15 @@ int bv2j_conv2d_backward_input(bv2j_ctx *ctx, const float *dy, const float *w, f
     const int64_t rows = col_rows(&g), n_out = h_out * w_out;
     memset(dx, 0, (size_t) (batch * c_in * h * wd) * sizeof(float));
     if (batch == 0 || n_out == 0) return BV2J_OK;
-    const tiling t = plan(&g, batch);
-    float *blk, *cols = tile_scratch(ctx, &g, t, &blk);
-    if (cols == NULL) return BV2J_ENOMEM;
-    FOR_EACH_TILE(g, t, batch) {
-        const int64_t nh = h_out - oh0 < t.rows_out ? h_out - oh0 : t.rows_out;
-        const int64_t n = nh * w_out, ld = nb * n;
+    tiling t;
+    float *cols, *blk;
+    int rc = begin(ctx, &g, batch, &t, &cols, &blk);
+    if (rc) return rc;
+    for (tile tl = {0}; next_tile(&g, &t, batch, &tl);) {
+        const int64_t b0 = tl.b0, nb = tl.nb, oh0 = tl.oh0, nh = tl.nh, n = tl.n, ld = tl.ld;
         gather_block(dy + b0 * c_out * n_out, blk, nb, c_out, n_out, oh0 * w_out, n, ctx->threads);
         /* cols = w^T dy over the tile's samples, then each sample's columns scatter into its dx. */
-        int rc = bv2j_gemm(ctx, 1, 0, rows, ld, c_out, 1.0f, w, rows, blk, ld, 0.0f, cols, ld);
+        rc = bv2j_gemm(ctx, 1, 0, rows, ld, c_out, 1.0f, w, rows, blk, ld, 0.0f, cols, ld);
         if (rc) return rc;
         for (int64_t s = 0; s < nb; s++)
             col2im_2d(&g, cols + s * n, ld, dx + (b0 + s) * c_in * h * wd, oh0, nh, ctx->threads);
@@ -210,17 +231,17 @@ int bv2j_conv2d_backward_weight(bv2j_ctx *ctx, const float *x, const float *dy, 
     bv2j_bias_grad(dy, db, batch, c_out, n_out, ctx->threads);
     memset(dw, 0, (size_t) (c_out * rows) * sizeof(float));
     if (batch == 0 || n_out == 0) return BV2J_OK;
-    const tiling t = plan(&g, batch);
-    float *blk, *cols = tile_scratch(ctx, &g, t, &blk);
-    if (cols == NULL) return BV2J_ENOMEM;
-    FOR_EACH_TILE(g, t, batch) {
-        const int64_t nh = h_out - oh0 < t.rows_out ? h_out - oh0 : t.rows_out;
-        const int64_t n = nh * w_out, ld = nb * n;
+    tiling t;
+    float *cols, *blk;
+    int rc = begin(ctx, &g, batch, &t, &cols, &blk);
+    if (rc) return rc;
+    for (tile tl = {0}; next_tile(&g, &t, batch, &tl);) {
+        const int64_t b0 = tl.b0, nb = tl.nb, oh0 = tl.oh0, nh = tl.nh, n = tl.n, ld = tl.ld;
         gather_block(dy + b0 * c_out * n_out, blk, nb, c_out, n_out, oh0 * w_out, n, ctx->threads);
         for (int64_t s = 0; s < nb; s++)
             im2col_2d(&g, x + (b0 + s) * c_in * h * wd, cols + s * n, ld, oh0, nh, ctx->threads);
         /* dw += dy cols^T: K spans every sample of the tile. */
-        int rc = bv2j_gemm(ctx, 0, 1, c_out, rows, ld, 1.0f, blk, ld, cols, ld, 1.0f, dw, rows);
+        rc = bv2j_gemm(ctx, 0, 1, c_out, rows, ld, 1.0f, blk, ld, cols, ld, 1.0f, dw, rows);
         if (rc) return rc;
     }
     return BV2J_OK;
