@@ -84,8 +84,8 @@ public final class TrainStep {
             for (int i = 0; i < sampleStarts.length; i++) sampleStarts[i] = f.idsSlice()[i] * hop;
             Tensor y = Ops.sliceSegments(batch.wav(), sampleStarts, train.segmentSize());
 
-            MultiPeriodDiscriminator.Result dForD = netD.forward(y, yHat.detach());
-            Tensor lossDisc = Losses.discriminator(dForD.realScores(), dForD.fakeScores());
+            MultiPeriodDiscriminator.Scores dForD = netD.scores(y, yHat.detach());
+            Tensor lossDisc = Losses.discriminator(dForD.real(), dForD.fake());
             losses.put("disc", lossDisc);
 
             if (netDur != null) {
