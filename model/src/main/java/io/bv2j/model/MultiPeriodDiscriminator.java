@@ -5,6 +5,7 @@ import io.bv2j.tensor.Ops;
 import io.bv2j.tensor.Tensor;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -57,7 +58,7 @@ public final class MultiPeriodDiscriminator extends Module {
      * through both halves; where only yHat needs a gradient, forward spares the real half's.
      */
     public Scores scores(Tensor y, Tensor yHat) {
-        if (!java.util.Arrays.equals(y.shape(), yHat.shape())) {
+        if (!Arrays.equals(y.shape(), yHat.shape())) {
             throw new IllegalArgumentException("y " + y + " and y_hat " + yHat + " differ in shape");
         }
         int b = y.dim(0);

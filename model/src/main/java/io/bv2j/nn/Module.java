@@ -3,7 +3,9 @@ package io.bv2j.nn;
 import io.bv2j.tensor.Tensor;
 
 import java.lang.foreign.Arena;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
@@ -80,7 +82,7 @@ public abstract class Module {
      * step through its discriminators, whose own gradients the reference computes and discards).
      */
     public final Frozen frozen() {
-        java.util.List<Tensor> leaves = new java.util.ArrayList<>();
+        List<Tensor> leaves = new ArrayList<>();
         forEachParameter("", (name, t) -> {
             if (t.requiresGrad()) leaves.add(t);
         });
