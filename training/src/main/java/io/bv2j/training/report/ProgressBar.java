@@ -3,29 +3,43 @@ package io.bv2j.training.report;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * One self-overwriting terminal line: step, epoch, the main losses, steps/s and ETA. When the
  * output is not a terminal (CI logs) it prints a plain line every `plainEvery` steps instead.
+ * Steps/s is the rate over the current interval of `plainEvery` steps (the first one since the
+ * bar started), so the ETA follows the recent speed, not an average over pauses long past.
  */
 public final class ProgressBar {
     private final PrintStream out;
     private final boolean terminal;
     private final int plainEvery;
-    private final long startNanos = System.nanoTime();
-    private final long firstStep;
+    private final LongSupplier clock;
+    private long markStep, markNanos;
+    private double lastIntervalRate;
 
     public ProgressBar(PrintStream out, boolean terminal, int plainEvery, long firstStep) {
+        this(out, terminal, plainEvery, firstStep, System::nanoTime);
+    }
+
+    /** With a clock in nanoseconds (tests drive time by hand). */
+    ProgressBar(PrintStream out, boolean terminal, int plainEvery, long firstStep, LongSupplier clock) {
         this.out = out;
         this.terminal = terminal;
         this.plainEvery = Math.max(1, plainEvery);
-        this.firstStep = firstStep;
+        this.clock = clock;
+        this.markStep = firstStep;
+        this.markNanos = clock.getAsLong();
     }
 
-    /** Steps per second since this bar started. */
+    /**
+     * Steps per second since the last interval boundary; at a boundary (after {@link #update}
+     * passed it), the rate of the interval that just ended.
+     */
     public double stepsPerSecond(long step) {
-        double s = (System.nanoTime() - startNanos) / 1e9;
-        return s > 0 ? (step - firstStep) / s : 0;
+        double s = (clock.getAsLong() - markNanos) / 1e9;
+        return step > markStep && s > 0 ? (step - markStep) / s : lastIntervalRate;
     }
 
     public void update(long step, long maxSteps, int epoch, Map<String, Double> losses) {
@@ -44,6 +58,11 @@ public final class ProgressBar {
             out.flush();
         } else if (step % plainEvery == 0 || step == maxSteps) {
             out.println(line);
+        }
+        if (step % plainEvery == 0) {
+            lastIntervalRate = rate;
+            markStep = step;
+            markNanos = clock.getAsLong();
         }
     }
 
