@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes the newest generator checkpoint in a bv2j training folder the voice of `./bv2j demo`:
 # an inference-only float16 export (bv2j export --half), the training config, the phonemized
-# held-out sentences, and about.txt with how far it was trained (from metrics.jsonl).
+# held-out sentences, and about.txt with how far it was trained (from metrics.jsonl) and, where
+# PocketSphinx can be had, the machine listening test of demo-corpus/intelligibility.sh.
 #
 # usage: demo-corpus/bundle-voice.sh MODEL_DIR     (after demo-corpus/make-corpus.sh and bv2j train)
 set -euo pipefail
@@ -36,4 +37,9 @@ if last:
     print(f"held-out mel L1 (x45, the training loss's scale) at step {last['step']}: {last['val/mel_l1'] * 45:.1f}")
 print("an early-training voice: see the README's \"Demo voice\" section for what it sounds like")
 PY
+# The machine listening test (demo-corpus/intelligibility.sh), when PocketSphinx can be had.
+if listening=$(demo-corpus/intelligibility.sh "$OUT/voice.safetensors" "$OUT/config.json" 2>/dev/null); then
+    echo "machine listening test (PocketSphinx, demo-corpus/intelligibility.sh):" >> "$OUT/about.txt"
+    grep -E "sentences +sentence identified" <<< "$listening" | sed 's/^/  /' >> "$OUT/about.txt"
+fi
 cat "$OUT/about.txt"
