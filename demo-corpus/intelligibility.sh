@@ -10,11 +10,15 @@
 # (PocketSphinx's acoustic model is trained on people, not on espeak, so even espeak's own words
 # are far from all correct).
 #
-# usage: demo-corpus/intelligibility.sh G.pth|voice.safetensors [CONFIG]
+# usage: demo-corpus/intelligibility.sh [--require-heldout N] G.pth|voice.safetensors [CONFIG]
 #        (after demo-corpus/make-corpus.sh; CONFIG defaults to demo-corpus/config.json)
+#        --require-heldout N: exit 1 unless the voice's held-out sentences are identified N times
+#        of 10 (CI holds the bundled demo voice to it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CKPT=${1:?usage: demo-corpus/intelligibility.sh G.pth|voice.safetensors [CONFIG]}
+REQUIRE=0
+if [ "${1:-}" = --require-heldout ]; then REQUIRE=${2:?--require-heldout needs a count}; shift 2; fi
+CKPT=${1:?usage: demo-corpus/intelligibility.sh [--require-heldout N] G.pth|voice.safetensors [CONFIG]}
 CONFIG=${2:-demo-corpus/config.json}
 BUILD=demo-corpus/build
 [ -f "$BUILD/filelists/heldout.list" ] || { echo "run demo-corpus/make-corpus.sh first" >&2; exit 1; }
@@ -93,6 +97,12 @@ for set in heldout train; do
     recognise "$work/words.gram" "${ours[@]}" > "$work/$set.ours.words"
     recognise "$work/sentences.gram" "${espeak[@]}" > "$work/$set.espeak.sent"
     recognise "$work/words.gram" "${espeak[@]}" > "$work/$set.espeak.words"
-    score "$work/$set.ref" "$work/$set.ours.sent" "$work/$set.ours.words" "$(basename "$CKPT"), $set sentences"
+    score "$work/$set.ref" "$work/$set.ours.sent" "$work/$set.ours.words" "$(basename "$CKPT"), $set sentences" \
+        | tee "$work/$set.ours.score"
     score "$work/$set.ref" "$work/$set.espeak.sent" "$work/$set.espeak.words" "espeak-ng itself, $set sentences"
 done
+heard=$(sed -E 's/.*identified +([0-9]+)\/.*/\1/' "$work/heldout.ours.score")
+if [ "$heard" -lt "$REQUIRE" ]; then
+    echo "intelligibility: $heard of 10 held-out sentences identified, below the required $REQUIRE" >&2
+    exit 1
+fi
