@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Reproduces the figures in BENCHMARKS.md on one machine, in one go: bv2j (decoder and full
-# synthesis), the PyTorch decoder baseline and ONNX Runtime on the same decoder, for each thread
-# count. Engines alternate within a round so that drift in machine load hits them alike.
+# Reproduces the figures in BENCHMARKS.md on one machine, in one go: bv2j (decoder, full
+# synthesis and everything before the decoder), the PyTorch decoder baseline and ONNX Runtime on
+# the same decoder, for each thread count. Engines alternate within a round so that drift in
+# machine load hits them alike.
 #
 # usage: bench/run-benchmarks.sh [CONFIG] [FRAMES] [REPS] [ROUNDS]
 # needs: JDK 25 (JAVA_HOME), /usr/bin/python3 with torch, the onnxruntime jar in ~/.m2, and
@@ -57,7 +58,7 @@ measure() {
 for round in $(seq "$ROUNDS"); do
   for threads in 2 1; do
     echo "# round $round threads $threads"
-    for part in decoder full; do
+    for part in decoder full latent; do
       # the JVM flags ./bv2j runs with (a small serial heap; see the launcher)
       measure "bv2j " "$JAVA" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xms32m -cp "$CP" io.bv2j.bench.BenchRunner --config "$CONFIG" \
         --part $part --frames "$FRAMES" --threads $threads --reps "$REPS"

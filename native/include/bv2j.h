@@ -64,7 +64,7 @@ int bv2j_conv1d_fused(bv2j_ctx *ctx, const float *x, const float *w, const float
                       const float *residual, float *y, int64_t batch, int64_t c_in, int64_t t_in,
                       int64_t c_out, int64_t t_out, int64_t kernel, int64_t stride,
                       int64_t pad_left, int64_t dilation, int in_act, float in_slope);
-/* The two algorithms bv2j_conv1d_fused chooses between (same arguments and results):
+/* Two of the algorithms bv2j_conv1d_fused chooses between (same arguments and results):
  * im2col + one GEMM per time tile (any stride), and Winograd F(4, r) for stride 1 and
  * kernel >= 2 (about half the multiply-adds; float32 error within ~2x of im2col's). The choice:
  * Winograd for stride 1 and >= 512 output columns with kernel >= 5 and >= 16 channels in and
@@ -77,6 +77,18 @@ int bv2j_conv1d_winograd(bv2j_ctx *ctx, const float *x, const float *w, const fl
                          const float *residual, float *y, int64_t batch, int64_t c_in,
                          int64_t t_in, int64_t c_out, int64_t t_out, int64_t kernel,
                          int64_t pad_left, int64_t dilation, int in_act, float in_slope);
+/* Stride 1 as an implicit GEMM that reads weights and input in place (AVX-512 register tiles;
+ * same arguments and results as bv2j_conv1d_im2col, into which it falls back on CPUs without
+ * AVX-512). bv2j_conv1d_fused uses it for stride 1 wherever Winograd does not pay, unless
+ * BV2J_OWN_GEMM=0 was set when the context was made (which also sends Winograd's products back
+ * to OpenBLAS). Results do not depend on the thread
+ * count. */
+int bv2j_conv1d_direct(bv2j_ctx *ctx, const float *x, const float *w, const float *bias,
+                       const float *residual, float *y, int64_t batch, int64_t c_in, int64_t t_in,
+                       int64_t c_out, int64_t t_out, int64_t kernel, int64_t pad_left,
+                       int64_t dilation, int in_act, float in_slope);
+/* 1 when this CPU runs bv2j_conv1d_direct's own kernel (AVX-512F), 0 when it falls back. */
+int bv2j_has_direct_conv(void);
 
 /* y[B, Cout, Tout] = conv_transpose1d(x[B, Cin, Tin], w[Cin, Cout, K]) + bias, with output
  * position o = i*stride + k - padding kept when 0 <= o < Tout. */

@@ -141,6 +141,10 @@ int bv2j_conv1d_fused(bv2j_ctx *ctx, const float *x, const float *w, const float
         return bv2j_conv1d_winograd(ctx, x, w, bias, residual, y, batch, c_in, t_in, c_out, t_out,
                                     kernel, pad_left, dilation, in_act, in_slope);
     }
+    if (ctx->own_gemm && stride == 1) {
+        return bv2j_conv1d_direct(ctx, x, w, bias, residual, y, batch, c_in, t_in, c_out, t_out,
+                                  kernel, pad_left, dilation, in_act, in_slope);
+    }
     return bv2j_conv1d_im2col(ctx, x, w, bias, residual, y, batch, c_in, t_in, c_out, t_out,
                               kernel, stride, pad_left, dilation, in_act, in_slope);
 }

@@ -37,6 +37,8 @@ bv2j_ctx *bv2j_ctx_create(const char *blas_path, int threads) {
     ctx->threads = 1;
     const char *wg = getenv("BV2J_WINOGRAD");
     ctx->winograd = !(wg != NULL && strcmp(wg, "0") == 0);
+    const char *own = getenv("BV2J_OWN_GEMM");
+    ctx->own_gemm = bv2j_has_direct_conv() && !(own != NULL && strcmp(own, "0") == 0);
     bv2j_set_threads(ctx, threads > 0 ? threads : omp_get_num_procs());
     return ctx;
 }

@@ -21,6 +21,8 @@ struct bv2j_ctx {
     bv2j_set_threads_fn blas_set_threads;
     int threads;
     int winograd; /* bv2j_conv1d_fused may use Winograd (BV2J_WINOGRAD != "0") */
+    int own_gemm; /* AVX-512 CPU and BV2J_OWN_GEMM != "0": stride-1 convolutions run as
+                   * bv2j_conv1d_direct and Winograd's products through bv2j_gemm_avx512 */
     void *scratch;
     size_t scratch_bytes;
 };
@@ -33,6 +35,11 @@ void *bv2j_scratch(bv2j_ctx *ctx, size_t bytes);
 int bv2j_gemm(bv2j_ctx *ctx, int trans_a, int trans_b, int64_t m, int64_t n, int64_t k,
               float alpha, const float *a, int64_t lda, const float *b, int64_t ldb, float beta,
               float *c, int64_t ldc);
+
+/* C[m, n] = A[m, k] B[k, n] (+ C when accumulate), row-major, on the calling thread, in AVX-512
+ * register tiles that read A and B in place (conv_direct.c; only where bv2j_has_direct_conv()). */
+void bv2j_gemm_avx512(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
+                      const float *b, int64_t ldb, float *c, int64_t ldc, int accumulate);
 
 /* cols[r = ci*K + k, t] = x[ci, (t0 + t)*stride + k*dilation - pad] (0 outside), for output
  * columns t0 .. t0+n-1 of a [channels, t_in] input; also serves conv_transpose (dilation 1, dy as x). */
@@ -60,6 +67,11 @@ static inline void source_range(int64_t lo, int64_t hi, int64_t stride, int64_t 
     *end = e < q_hi ? e : q_hi;
     if (*end < *first) *end = *first;
 }
+
+/* Compiled twice, for AVX-512 and for the build's baseline (AVX2), the copy picked when the library
+ * loads: loops the compiler vectorises run on 16 lanes where the CPU has them (Zen 4/5 and recent
+ * Xeons have full-width AVX-512 units). */
+#define BV2J_AVX512_CLONES __attribute__((target_clones("avx512f", "default")))
 
 /* Below this many element operations a loop runs on the calling thread: waking a team costs more
  * than it saves, and on a loaded machine idle OpenMP workers spinning for it cost far more. */

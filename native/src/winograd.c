@@ -97,7 +97,7 @@ static inline int64_t wg_pos(const wg_shape *s, int64_t col) {
 /* u[p][co][g*c_in + ci] = sum_q G[p][q] w[co][ci][g*r + q]: the filters at the points, laid out
  * as one [c_out, chunks*c_in] GEMM operand per point. Each output channel's taps are first
  * transposed to [tap][ci] (wt, c_in * kernel floats) so the sums run along ci, vectorised. */
-static void wg_filters(const wg_shape *s, const float *w, float *u, float *wt_all, int threads) {
+BV2J_AVX512_CLONES static void wg_filters(const wg_shape *s, const float *w, float *u, float *wt_all, int threads) {
     const int64_t r = s->pl.r, alpha = s->pl.alpha, k = s->kernel, c_in = s->c_in;
 #pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1 && s->c_out * s->krows * alpha > BV2J_PARALLEL_MIN)
     for (int64_t co = 0; co < s->c_out; co++) {
@@ -195,7 +195,7 @@ enum { WG_BLOCK = 64 };
 
 /* y[pos(col) + d*i] = o[i][j] + bias + residual for the block's columns col = col0 + j; for
  * d = 1 the four outputs of a column are consecutive, for d > 1 runs of d columns are. */
-static void wg_scatter(const wg_shape *s, const float o[WG_M][WG_BLOCK], float *yr,
+BV2J_AVX512_CLONES static void wg_scatter(const wg_shape *s, const float o[WG_M][WG_BLOCK], float *yr,
                        const float *rr, float b0, int64_t col0, int64_t nb) {
     const int64_t d = s->d;
     int64_t j = 0, res = col0 % d, base = wg_pos(s, col0) - res;
@@ -214,7 +214,7 @@ static void wg_scatter(const wg_shape *s, const float o[WG_M][WG_BLOCK], float *
 }
 
 /* d = 1: column j's outputs are y[4 (col0 + j) + i]; written in time order. */
-static void wg_scatter_dense(const wg_shape *s, const float o[WG_M][WG_BLOCK], float *yr,
+BV2J_AVX512_CLONES static void wg_scatter_dense(const wg_shape *s, const float o[WG_M][WG_BLOCK], float *yr,
                              const float *rr, float b0, int64_t col0, int64_t nb) {
     const int64_t t0 = col0 * WG_M;
     if (t0 + nb * WG_M > s->t_out) {
@@ -232,29 +232,41 @@ static void wg_scatter_dense(const wg_shape *s, const float o[WG_M][WG_BLOCK], f
     }
 }
 
-/* dst[j] = sum_e coef[e] * src[e][j] for j < nb, skipping zero coefficients. dst is a block of
- * at most WG_BLOCK floats, so it stays in L1 while the terms accumulate into it. */
+/* Sixteen floats at any alignment: one AVX-512 register, or two AVX2 ones in the default clone. */
+typedef float wg_vec __attribute__((vector_size(64), aligned(4)));
+
+/* dst[j] = sum_e coef[e] * src[e][j] for j < nb, skipping zero coefficients. Each 16-column
+ * slice sums its terms in a register and is stored once (a pass per term stored and reloaded
+ * dst for every term); the terms are added in the same order either way. */
 static inline void wg_combine(float *restrict dst, const float *const src[WG_AMAX],
                               const float *coef, int terms, int64_t nb) {
-    int e = 0;
-    while (e < terms && coef[e] == 0.0f) e++;
-    if (e == terms) {
+    float k[WG_AMAX];
+    const float *sv[WG_AMAX];
+    int n = 0;
+    for (int e = 0; e < terms; e++) {
+        if (coef[e] == 0.0f) continue;
+        k[n] = coef[e];
+        sv[n++] = src[e];
+    }
+    if (n == 0) {
         for (int64_t j = 0; j < nb; j++) dst[j] = 0.0f;
         return;
     }
-    const float k0 = coef[e];
-    const float *restrict s0 = src[e];
-    for (int64_t j = 0; j < nb; j++) dst[j] = k0 * s0[j];
-    for (e++; e < terms; e++) {
-        const float k = coef[e];
-        if (k == 0.0f) continue;
-        const float *restrict se = src[e];
-        for (int64_t j = 0; j < nb; j++) dst[j] += k * se[j];
+    int64_t j = 0;
+    for (; j + 16 <= nb; j += 16) {
+        wg_vec acc = k[0] * *(const wg_vec *) (sv[0] + j);
+        for (int t = 1; t < n; t++) acc += k[t] * *(const wg_vec *) (sv[t] + j);
+        *(wg_vec *) (dst + j) = acc;
+    }
+    for (; j < nb; j++) {
+        float acc = k[0] * sv[0][j];
+        for (int t = 1; t < n; t++) acc += k[t] * sv[t][j];
+        dst[j] = acc;
     }
 }
 
 /* One work unit on the calling thread: columns c0 .. c0+n-1 of one batch item. */
-static void wg_unit(const bv2j_ctx *ctx, const wg_shape *s, const float *xb, const float *u,
+BV2J_AVX512_CLONES static void wg_unit(const bv2j_ctx *ctx, const wg_shape *s, const float *xb, const float *u,
                     const float *bias, const float *rb, float *yb, float *buf, int64_t c0,
                     int64_t n) {
     const int alpha = s->pl.alpha;
@@ -287,10 +299,14 @@ static void wg_unit(const bv2j_ctx *ctx, const wg_shape *s, const float *xb, con
                        (size_t) n * sizeof(float));
     }
     for (int p = 0; p < alpha; p++) {
-        ctx->sgemm(CBLAS_ROW_MAJOR, CBLAS_NO_TRANS, CBLAS_NO_TRANS, (int) s->c_out, (int) n,
-                   (int) s->krows, 1.0f, u + (int64_t) p * s->c_out * s->krows, (int) s->krows,
-                   bm + (int64_t) p * s->krows * width, (int) width, 0.0f,
-                   mm + (int64_t) p * s->c_out * width, (int) width);
+        const float *up = u + (int64_t) p * s->c_out * s->krows, *bp = bm + (int64_t) p * s->krows * width;
+        float *mp = mm + (int64_t) p * s->c_out * width;
+        if (ctx->own_gemm) {
+            bv2j_gemm_avx512(s->c_out, n, s->krows, up, s->krows, bp, width, mp, width, 0);
+        } else {
+            ctx->sgemm(CBLAS_ROW_MAJOR, CBLAS_NO_TRANS, CBLAS_NO_TRANS, (int) s->c_out, (int) n,
+                       (int) s->krows, 1.0f, up, (int) s->krows, bp, (int) width, 0.0f, mp, (int) width);
+        }
     }
     for (int64_t co = 0; co < s->c_out; co++) {
         float *yr = yb + co * s->t_out;

@@ -7,18 +7,19 @@ import java.util.Locale;
 /**
  * What a benchmark times: the HiFi-GAN decoder alone, text-to-waveform synthesis, eight
  * mixed-length utterances in one padded batch call (BATCH), in one synthesizeAll call (ALL) or in
- * eight single calls (SINGLES), or the
- * time until streaming synthesis hands over its first chunk of audio (FIRST_AUDIO).
+ * eight single calls (SINGLES), the time until streaming synthesis hands over its first chunk of
+ * audio (FIRST_AUDIO), or everything synthesis does before the decoder (LATENT: text encoder,
+ * duration predictors, flow).
  */
 public enum BenchPart {
-    DECODER, FULL, BATCH, ALL, SINGLES, FIRST_AUDIO;
+    DECODER, FULL, BATCH, ALL, SINGLES, FIRST_AUDIO, LATENT;
 
     /** The lower-case name (any case), as the CLI's --part takes it. */
     public static BenchPart parse(String name) {
         for (BenchPart p : values()) {
             if (p.label().equalsIgnoreCase(name)) return p;
         }
-        throw new Bv2jException("unknown benchmark part '" + name + "' (use decoder, full, batch, all, singles or first-audio)");
+        throw new Bv2jException("unknown benchmark part '" + name + "' (use decoder, full, batch, all, singles, first-audio or latent)");
     }
 
     public String label() {

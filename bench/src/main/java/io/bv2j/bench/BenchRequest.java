@@ -7,8 +7,8 @@ import java.nio.file.Path;
 /**
  * One benchmark run: the voice's config, its generator checkpoint (null: random weights of the
  * config's sizes, seed 0; speed does not depend on weight values), what to time, the latent
- * length in frames, the kernel thread count and the number of timed repetitions (one extra
- * warm-up repetition always runs first and is not counted).
+ * length in frames, the kernel thread count and the number of timed repetitions (uncounted
+ * warm-up repetitions run first, see {@link BenchRunner}).
  */
 public record BenchRequest(Path config, Path checkpoint, BenchPart part, int frames, int threads, int reps) {
     public BenchRequest {

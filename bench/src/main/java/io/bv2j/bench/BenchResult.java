@@ -10,22 +10,24 @@ import java.util.OptionalLong;
  * for the other parts that time is the whole synthesis, so the figure is lower than the
  * decoder's own and the line says so (gflops_basis=decoder). For first-audio the times are the
  * time until the first streamed chunk (the line says timed=first_chunk), so rtf and gflops there
- * describe nothing and are printed as 0.
+ * describe nothing and are printed as 0. For latent the time is everything before the decoder
+ * (timed=before_decoder): rtf is that time over the audio the latent frames make, gflops 0.
  */
 public record BenchResult(BenchPart part, int frames, int threads, long samples, double audioSeconds,
-                          double[] repSeconds, double medianSeconds, double rtf, double gflops,
+                          double[] repSeconds, int warmupReps, double medianSeconds, double rtf, double gflops,
                           OptionalLong peakRssBytes) {
     public BenchResult {
         repSeconds = repSeconds.clone();
     }
 
     /** Builds the result from the timed reps; the median is the statistics.median of the baselines. */
-    static BenchResult of(BenchRequest req, long samples, int sampleRate, double[] repSeconds, long decoderFlops,
-                          OptionalLong peakRss) {
+    static BenchResult of(BenchRequest req, long samples, int sampleRate, double[] repSeconds, int warmupReps,
+                          long decoderFlops, OptionalLong peakRss) {
         double median = median(repSeconds), audio = (double) samples / sampleRate;
         boolean whole = req.part() != BenchPart.FIRST_AUDIO;
-        return new BenchResult(req.part(), req.frames(), req.threads(), samples, audio, repSeconds, median,
-                whole ? median / audio : 0, whole ? decoderFlops / median / 1e9 : 0, peakRss);
+        boolean decodes = whole && req.part() != BenchPart.LATENT;
+        return new BenchResult(req.part(), req.frames(), req.threads(), samples, audio, repSeconds, warmupReps, median,
+                whole ? median / audio : 0, decodes ? decoderFlops / median / 1e9 : 0, peakRss);
     }
 
     @Override
@@ -42,7 +44,9 @@ public record BenchResult(BenchPart part, int frames, int threads, long samples,
                         + "min_s=%.4f max_s=%.4f",
                 medianSeconds, rtf, gflops, part.label(), frames, threads, repSeconds.length, audioSeconds, samples,
                 min, max));
+        s.append(" warmup=").append(warmupReps);
         if (part == BenchPart.FIRST_AUDIO) s.append(" timed=first_chunk");
+        else if (part == BenchPart.LATENT) s.append(" timed=before_decoder");
         else if (part != BenchPart.DECODER) s.append(" gflops_basis=decoder");
         peakRssBytes.ifPresent(b -> s.append(String.format(Locale.ROOT, " peak_rss_mb=%.0f", b / 1048576.0)));
         return s.toString();

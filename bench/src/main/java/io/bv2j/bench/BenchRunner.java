@@ -10,13 +10,19 @@ import io.bv2j.tensor.Scope;
 import java.nio.file.Path;
 
 /**
- * Runs a {@link BenchRequest}: loads (or randomly initialises) the voice, runs one uncounted
- * warm-up rep and then the timed reps, each in its own Scope so that every rep allocates and
- * frees its activations like a real synthesis call. This is the engine behind `bv2j bench`;
+ * Runs a {@link BenchRequest}: loads (or randomly initialises) the voice, runs uncounted warm-up
+ * reps (at least one, then more until {@value #WARMUP_SECONDS} s have passed, at most
+ * {@value #MAX_WARMUP_REPS}: a service's JVM has compiled its hot paths long before it is
+ * measured, and short parts such as `latent` run hundreds of small Java-side steps that the JIT
+ * needs several reps to compile) and then the timed reps, each in its own Scope so that every
+ * rep allocates and frees its activations like a real synthesis call. This is the engine behind `bv2j bench`;
  * {@link #main} runs it without the CLI module.
  */
 public final class BenchRunner {
-    static final String USAGE = "usage: BenchRunner --config C [--checkpoint G] [--part decoder|full|batch|all|singles|first-audio] [--frames 160] "
+    static final double WARMUP_SECONDS = 2.0;
+    static final int MAX_WARMUP_REPS = 50;
+
+    static final String USAGE = "usage: BenchRunner --config C [--checkpoint G] [--part decoder|full|batch|all|singles|first-audio|latent] [--frames 160] "
             + "[--threads 2] [--reps 5]";
 
     private BenchRunner() {
@@ -35,8 +41,15 @@ public final class BenchRunner {
                 case ALL -> new BatchBench(synth, BatchBench.Mode.ALL);
                 case SINGLES -> new BatchBench(synth, BatchBench.Mode.SINGLES);
                 case FIRST_AUDIO -> new FullSynthesisBench(synth, req.frames()).firstAudio();
+                case LATENT -> new FullSynthesisBench(synth, req.frames()).latent();
             };
-            oneRep(w); // warm-up: JIT, first-touch of scratch memory, OpenBLAS's thread pool
+            // Warm-up: JIT, first-touch of scratch memory, the OpenMP team.
+            int warmup = 0;
+            long warmStart = System.nanoTime();
+            do {
+                oneRep(w);
+                warmup++;
+            } while (warmup < MAX_WARMUP_REPS && (System.nanoTime() - warmStart) / 1e9 < WARMUP_SECONDS);
             double[] seconds = new double[req.reps()];
             long samples = 0;
             for (int i = 0; i < seconds.length; i++) {
@@ -45,7 +58,7 @@ public final class BenchRunner {
                 samples = rep.samples();
             }
             long flops = DecoderFlops.perFrame(net.hparams()) * (samples / net.dec().hop());
-            return BenchResult.of(req, samples, synth.sampleRate(), seconds, flops, PeakRss.bytes());
+            return BenchResult.of(req, samples, synth.sampleRate(), seconds, warmup, flops, PeakRss.bytes());
         } finally {
             NativeContext.setThreads(previousThreads);
         }

@@ -81,6 +81,21 @@ final class FullSynthesisBench implements Workload {
         };
     }
 
+    /**
+     * Everything before the decoder (text encoder, duration predictors, flow) for the same
+     * utterance; the rep's samples are those the decoder would make of the latent frames.
+     */
+    Workload latent() {
+        return () -> {
+            InferInput in = input();
+            SeededNoise noise = new SeededNoise(0);
+            long t0 = System.nanoTime();
+            InferResult r = net.latent(in, noise);
+            long t1 = System.nanoTime();
+            return new Rep((t1 - t0) / 1e9, (long) r.yLengths()[0] * net.dec().hop());
+        };
+    }
+
     private InferInput input() {
         int n = phones.length;
         SynthesisOptions o = SynthesisOptions.defaults();

@@ -19,7 +19,7 @@ class BenchRunnerTest {
     private static final int FRAMES = 16;
     private static final Pattern LINE = Pattern.compile(
             "median_s=\\d+\\.\\d{4} rtf=\\d+\\.\\d{4} gflops=\\d+\\.\\d part=(decoder|full) frames=16 threads=1 reps=1 "
-                    + "audio_s=\\d+\\.\\d{3} samples=\\d+ min_s=\\S+ max_s=\\S+( gflops_basis=decoder)?( peak_rss_mb=\\d+)?");
+                    + "audio_s=\\d+\\.\\d{3} samples=\\d+ min_s=\\S+ max_s=\\S+ warmup=\\d+( gflops_basis=decoder)?( peak_rss_mb=\\d+)?");
 
     @Test
     void decoderProducesHopSamplesPerFrame() {
@@ -36,6 +36,15 @@ class BenchRunnerTest {
         assertEquals((long) FRAMES * hop(), r.samples());
         assertTrue(LINE.matcher(r.line()).matches(), r.line());
         assertTrue(r.line().contains(" gflops_basis=decoder"), r.line());
+    }
+
+    @Test
+    void latentTimesEverythingBeforeTheDecoderForTheSameFrames() {
+        BenchResult r = BenchRunner.run(request(BenchPart.LATENT));
+        assertEquals((long) FRAMES * hop(), r.samples());
+        assertEquals(0.0, r.gflops());
+        assertTrue(r.line().matches("median_s=\\S+ rtf=\\S+ gflops=0\\.0 part=latent frames=16 .* timed=before_decoder( peak_rss_mb=\\d+)?"),
+                r.line());
     }
 
     @Test

@@ -22,9 +22,9 @@ final class BenchCommand implements Callable<Integer> {
     Path config;
     @Option(names = "--checkpoint", description = "G_*.pth (default: random weights; speed does not depend on them)")
     Path checkpoint;
-    @Option(names = "--part", required = true, description = "decoder, full, batch (8 mixed-length utterances in one padded batch call), all (the same 8 in one synthesizeAll call), singles (the same 8 one by one), first-audio (streaming: time to the first chunk), train-step or decoder-backward")
+    @Option(names = "--part", required = true, description = "decoder, full, batch (8 mixed-length utterances in one padded batch call), all (the same 8 in one synthesizeAll call), singles (the same 8 one by one), first-audio (streaming: time to the first chunk), latent (everything before the decoder: text encoder, duration predictors, flow), train-step or decoder-backward")
     String part;
-    @Option(names = "--frames", description = "latent frames (decoder, full, first-audio; default ${DEFAULT-VALUE})")
+    @Option(names = "--frames", description = "latent frames (decoder, full, first-audio, latent; default ${DEFAULT-VALUE})")
     int frames = 160;
     @Option(names = "--threads", description = "native threads (default: all cores)")
     int threads = Runtime.getRuntime().availableProcessors();

@@ -2,22 +2,25 @@ package io.bv2j.tensor;
 
 import io.bv2j.nativelib.Kernels;
 import io.bv2j.nativelib.NativeContext;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The Winograd F(4, r) convolution (native/src/winograd.c) against a float64 direct convolution
- * and against the im2col kernel it replaces: random shapes, every kernel width from 2 to 13
- * (one chunk, several chunks, short last chunks), dilations 1..6 (the fixed-dilation copies
- * 1/3/5 and the checked path), asymmetric padding, outputs shorter than one tile, batch > 1 and
- * 1..3 threads. Both algorithms must land within the module tolerance of the float64 result.
+ * The three algorithms behind the fused convolution against a float64 convolution: im2col + GEMM
+ * (native/src/conv.c), Winograd F(4, r) (winograd.c) and the AVX-512 implicit GEMM
+ * (conv_direct.c). Random shapes, every kernel width from 1 (2 for Winograd) to 13 (one Winograd
+ * chunk, several, short last chunks), dilations 1..6 (Winograd's fixed-dilation copies 1/3/5 and
+ * its checked path), asymmetric padding, outputs shorter than one tile, batch > 1 and 1..3
+ * threads. Every algorithm must land within the module tolerance of the float64 result.
  */
-class WinogradConvTest {
+class ConvAlgorithmsTest {
     private static final double TOL = 1e-5;
     private static final float SLOPE = 0.1f;
 
@@ -55,14 +58,25 @@ class WinogradConvTest {
             Tensor xt = Tensor.of(x, c.batch, c.cIn, c.tIn), wt = Tensor.of(w, c.cOut, c.cIn, c.k);
             MemorySegment bs = b == null ? MemorySegment.NULL : Tensor.of(b, c.cOut).segment();
             MemorySegment rs = res == null ? MemorySegment.NULL : Tensor.of(res, c.batch, c.cOut, tOut).segment();
-            Tensor viaWinograd = Tensor.empty(c.batch, c.cOut, tOut), viaIm2col = Tensor.empty(c.batch, c.cOut, tOut);
-            Kernels.conv1dWinograd(xt.segment(), wt.segment(), bs, rs, viaWinograd.segment(), c.batch, c.cIn, c.tIn,
-                    c.cOut, tOut, c.k, c.padLeft, c.d, slope);
+            Tensor viaIm2col = Tensor.empty(c.batch, c.cOut, tOut);
             Kernels.conv1dIm2col(xt.segment(), wt.segment(), bs, rs, viaIm2col.segment(), c.batch, c.cIn, c.tIn,
                     c.cOut, tOut, c.k, 1, c.padLeft, c.d, slope);
-            close("winograd " + c, want, viaWinograd.toArray());
             close("im2col " + c, want, viaIm2col.toArray());
+            close("direct " + c, want, direct(xt, wt, bs, rs, c, slope));
+            if (c.k >= 2) {
+                Tensor viaWinograd = Tensor.empty(c.batch, c.cOut, tOut);
+                Kernels.conv1dWinograd(xt.segment(), wt.segment(), bs, rs, viaWinograd.segment(), c.batch, c.cIn,
+                        c.tIn, c.cOut, tOut, c.k, c.padLeft, c.d, slope);
+                close("winograd " + c, want, viaWinograd.toArray());
+            }
         }
+    }
+
+    private static float[] direct(Tensor x, Tensor w, MemorySegment bias, MemorySegment residual, Case c, float slope) {
+        Tensor y = Tensor.empty(c.batch, c.cOut, c.tOut());
+        Kernels.conv1dDirect(x.segment(), w.segment(), bias, residual, y.segment(), c.batch, c.cIn, c.tIn, c.cOut,
+                c.tOut(), c.k, c.padLeft, c.d, slope);
+        return y.toArray();
     }
 
     private static void close(String what, double[] want, float[] got) {
@@ -91,11 +105,11 @@ class WinogradConvTest {
     }
 
     @Test
-    void randomShapesMatchTheDirectConvolution() {
+    void randomShapesMatchTheFloat64Convolution() {
         Random r = new Random(401);
         onThreads(() -> {
             for (int it = 0; it < 40; it++) {
-                int k = 2 + r.nextInt(12), d = 1 + r.nextInt(6);
+                int k = 1 + r.nextInt(13), d = 1 + r.nextInt(6);
                 int tIn = r.nextInt(4) == 0 ? 1 + r.nextInt(8) : 1 + r.nextInt(300);
                 int padLeft = r.nextInt(d * (k - 1) + 3), padRight = r.nextInt(d * (k - 1) + 3);
                 if (tIn + padLeft + padRight < d * (k - 1) + 1) padRight += d * (k - 1) + 1;
@@ -106,7 +120,7 @@ class WinogradConvTest {
     }
 
     @Test
-    void residualBlockShapesMatchTheDirectConvolution() {
+    void residualBlockShapesMatchTheFloat64Convolution() {
         Random r = new Random(402);
         onThreads(() -> {
             // HiFi-GAN ResBlock1/2 convolutions ("same" padding), several work units per item,
@@ -118,6 +132,45 @@ class WinogradConvTest {
             }
             check(r, new Case(1, 96, 517, 80, 5, 1, 2, 2, false, false, false));
         });
+    }
+
+    @Test
+    void directConvolutionCoversItsBlockingAndWorkSplits() {
+        Random r = new Random(403);
+        onThreads(() -> {
+            // More than one pass over 256 GEMM rows (c_in * k > 256) and over 192 output channels;
+            // a short item (split by output rows) and a long one (split by time panels); 1x1.
+            check(r, new Case(1, 100, 150, 400, 5, 1, 2, 2, true, false, true));
+            check(r, new Case(3, 70, 1000, 200, 5, 2, 4, 4, true, true, false));
+            check(r, new Case(2, 192, 161, 768, 1, 1, 0, 0, true, false, false));
+            check(r, new Case(1, 768, 37, 192, 5, 1, 2, 2, true, false, true));
+        });
+    }
+
+    @Test
+    void directConvolutionGivesTheSameBitsOnAnyThreadCount() {
+        Assumptions.assumeTrue(Kernels.hasDirectConv(),
+                "this CPU has no AVX-512F: conv1d_direct runs im2col, whose GEMM split depends on the thread count");
+        Random r = new Random(404);
+        for (Case c : new Case[]{new Case(1, 100, 150, 400, 5, 1, 2, 2, true, true, true),
+                new Case(3, 40, 900, 60, 3, 3, 3, 3, true, false, false)}) {
+            float[] x = randn(r, c.batch * c.cIn * c.tIn, 1), w = randn(r, c.cOut * c.cIn * c.k, 0.1);
+            float[] b = randn(r, c.cOut, 0.1), res = randn(r, c.batch * c.cOut * c.tOut(), 1);
+            float[][] got = new float[3][];
+            int saved = NativeContext.threads();
+            try (Scope s = Scope.open()) {
+                Tensor xt = Tensor.of(x, c.batch, c.cIn, c.tIn), wt = Tensor.of(w, c.cOut, c.cIn, c.k);
+                MemorySegment bs = Tensor.of(b, c.cOut).segment(), rs = Tensor.of(res, c.batch, c.cOut, c.tOut()).segment();
+                for (int threads = 1; threads <= 3; threads++) {
+                    NativeContext.setThreads(threads);
+                    got[threads - 1] = direct(xt, wt, bs, rs, c, SLOPE);
+                }
+            } finally {
+                NativeContext.setThreads(saved);
+            }
+            assertArrayEquals(got[0], got[1], c + ": 2 threads");
+            assertArrayEquals(got[0], got[2], c + ": 3 threads");
+        }
     }
 
     @Test
