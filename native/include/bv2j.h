@@ -39,6 +39,10 @@ int bv2j_set_threads(bv2j_ctx *ctx, int threads);
 /* Whether bv2j_conv1d_fused (and bv2j_conv1d) may pick Winograd (1, the default unless
  * BV2J_WINOGRAD=0 was set when the context was made) or always uses im2col (0). */
 int bv2j_set_winograd(bv2j_ctx *ctx, int enabled);
+/* Whether stride-1 convolutions and Winograd's products may use bv2j's own AVX-512 GEMM tiles
+ * (1, the default on AVX-512 CPUs unless BV2J_OWN_GEMM=0 was set when the context was made; a
+ * CPU without AVX-512F keeps 0) or go through im2col and OpenBLAS (0). */
+int bv2j_set_own_gemm(bv2j_ctx *ctx, int enabled);
 /* Bytes of scratch currently held by the context (for leak checks). */
 int64_t bv2j_scratch_bytes(bv2j_ctx *ctx);
 

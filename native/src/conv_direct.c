@@ -12,9 +12,9 @@
  * Every output is reduced over r in order, in blocks of KC rows added into y, whatever the
  * thread count or split: results do not depend on the number of threads.
  *
- * The same register tiles serve Winograd's per-point products (bv2j_gemm_avx512: a plain
- * row-major GEMM read in place), where OpenBLAS's packing of both operands cost ~10% of the
- * decoder. */
+ * The same register tiles serve Winograd's per-point products (bv2j_gemm_avx512_rows: the
+ * transformed input rows read where the transform wrote them), where OpenBLAS's packing of both
+ * operands and the copies that laid the rows out for it cost ~14% of the decoder. */
 #include <immintrin.h>
 #include <omp.h>
 #include <string.h>
@@ -94,14 +94,12 @@ static void gather_panel(const direct_job *jb, int64_t k0, int64_t kc, int64_t t
     }
 }
 
-/* bv2j_gemm_avx512 for k > 0: the same blocking as direct_block, every panel read in place. */
+/* bv2j_gemm_avx512_rows for k > 0: the same blocking as direct_block, every panel read in place. */
 static DIRECT_TARGET void gemm_blocks(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
-                                      const float *b, int64_t ldb, float *c, int64_t ldc,
-                                      int accumulate) {
-    int64_t off[KC];
+                                      const float *b, const int64_t *row_off, float *c,
+                                      int64_t ldc, int accumulate) {
     for (int64_t k0 = 0; k0 < k; k0 += KC) {
         const int64_t kc = k - k0 < KC ? k - k0 : KC;
-        for (int64_t r = 0; r < kc; r++) off[r] = r * ldb;
         const int load_c = accumulate || k0 > 0;
         for (int64_t m0 = 0; m0 < m; m0 += MC) {
             const int64_t m1 = m - m0 < MC ? m : m0 + MC;
@@ -109,7 +107,7 @@ static DIRECT_TARGET void gemm_blocks(int64_t m, int64_t n, int64_t k, const flo
                 const int64_t w = n - j0 < NR ? n - j0 : NR;
                 for (int64_t i = m0; i < m1; i += MR) {
                     const int mr = m1 - i < MR ? (int) (m1 - i) : MR;
-                    tile_rows(mr, kc, a + i * lda + k0, lda, b + k0 * ldb + j0, off, c + i * ldc + j0,
+                    tile_rows(mr, kc, a + i * lda + k0, lda, b + j0, row_off + k0, c + i * ldc + j0,
                               ldc, lanes(w), lanes(w - 16), load_c);
                 }
             }
@@ -155,14 +153,15 @@ static DIRECT_TARGET void direct_block(const direct_job *jb, int64_t i0, int64_t
     }
 }
 
-void bv2j_gemm_avx512(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
-                      const float *b, int64_t ldb, float *c, int64_t ldc, int accumulate) {
+void bv2j_gemm_avx512_rows(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
+                           const float *b, const int64_t *row_off, float *c, int64_t ldc,
+                           int accumulate) {
     if (k == 0) {
         if (!accumulate)
             for (int64_t i = 0; i < m; i++) memset(c + i * ldc, 0, (size_t) n * sizeof(float));
         return;
     }
-    gemm_blocks(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+    gemm_blocks(m, n, k, a, lda, b, row_off, c, ldc, accumulate);
 }
 
 /* y[i0:i1, t0:t1] = bias + residual (either may be NULL). */

@@ -63,6 +63,12 @@ int bv2j_set_winograd(bv2j_ctx *ctx, int enabled) {
     return BV2J_OK;
 }
 
+int bv2j_set_own_gemm(bv2j_ctx *ctx, int enabled) {
+    BV2J_CHECK(ctx != NULL && (enabled == 0 || enabled == 1));
+    ctx->own_gemm = enabled && bv2j_has_direct_conv();
+    return BV2J_OK;
+}
+
 int64_t bv2j_scratch_bytes(bv2j_ctx *ctx) { return ctx ? (int64_t) ctx->scratch_bytes : 0; }
 
 void *bv2j_scratch(bv2j_ctx *ctx, size_t bytes) {

@@ -16,6 +16,7 @@
  * e >= 4 from row e - 4 at col + d. */
 #include <math.h>
 #include <omp.h>
+#include <stdint.h>
 #include <string.h>
 #include "internal.h"
 
@@ -265,20 +266,29 @@ static inline void wg_combine(float *restrict dst, const float *const src[WG_AMA
     }
 }
 
+/* Floats of one thread's work buffers in wg_unit (the own GEMM's row offsets come after them). */
+static int64_t wg_unit_floats(const bv2j_ctx *ctx, const wg_shape *s) {
+    const int64_t alpha = s->pl.alpha, ld = s->width + s->chunks * s->d;
+    const int64_t packed = ctx->own_gemm ? 0 : alpha * s->krows * s->width;
+    return WG_M * ld + alpha * s->c_in * ld + packed + alpha * s->c_out * s->width;
+}
+
 /* One work unit on the calling thread: columns c0 .. c0+n-1 of one batch item. */
-BV2J_AVX512_CLONES static void wg_unit(const bv2j_ctx *ctx, const wg_shape *s, const float *xb, const float *u,
-                    const float *bias, const float *rb, float *yb, float *buf, int64_t c0,
-                    int64_t n) {
+BV2J_AVX512_CLONES static void wg_unit(const bv2j_ctx *ctx, const wg_shape *s, const float *xb,
+                                       const float *u, const float *bias, const float *rb,
+                                       float *yb, float *buf, int64_t c0, int64_t n) {
     const int alpha = s->pl.alpha;
     const int64_t d = s->d, width = s->width, halo = s->chunks * d;
-    const int64_t ld = width + halo;           /* phase buffer row length */
+    const int64_t ld = width + halo;           /* phase and transformed-input row length */
     float *ph = buf;                           /* [4][ld] */
-    float *bm = ph + WG_M * ld;                /* [alpha][krows][width] transformed inputs */
-    float *mm = bm + alpha * s->krows * width; /* [alpha][c_out][width] products */
-    float *vt = mm + alpha * s->c_out * width; /* [alpha][ld] one channel's transformed inputs */
+    float *vt = ph + WG_M * ld;                /* [alpha][c_in][ld] transformed inputs */
+    float *bm = vt + alpha * s->c_in * ld;     /* [alpha][krows][width], OpenBLAS only */
+    float *mm = bm + (ctx->own_gemm ? 0 : alpha * s->krows * width); /* [alpha][c_out][width] */
+    int64_t *rows = (int64_t *) (((uintptr_t) (mm + alpha * s->c_out * width) + 7) & ~(uintptr_t) 7);
 
     /* Each input channel is gathered and transformed once over the unit's columns plus the
-     * chunks' halo; chunk g then takes the transformed rows from column g*d on. */
+     * chunks' halo; row g*c_in + ci of a point's GEMM operand is then that channel's transformed
+     * row from column g*d on. */
     const int64_t nv = n + (s->chunks - 1) * d;
     for (int64_t ci = 0; ci < s->c_in; ci++) {
         wg_gather(s, xb + ci * s->t_in, ph, ld, c0, n + halo);
@@ -286,24 +296,23 @@ BV2J_AVX512_CLONES static void wg_unit(const bv2j_ctx *ctx, const wg_shape *s, c
             const int64_t nb = nv - cb < WG_BLOCK ? nv - cb : WG_BLOCK;
             const float *src[WG_AMAX];
             for (int e = 0; e < alpha; e++) src[e] = ph + (e % WG_M) * ld + (e / WG_M) * d + cb;
-            for (int p = 0; p < alpha; p++) {
-                float *dst = s->chunks == 1 ? bm + ((int64_t) p * s->krows + ci) * width + cb
-                                            : vt + p * ld + cb;
-                wg_combine(dst, src, s->pl.bt[p], alpha, nb);
-            }
+            for (int p = 0; p < alpha; p++)
+                wg_combine(vt + ((int64_t) p * s->c_in + ci) * ld + cb, src, s->pl.bt[p], alpha, nb);
         }
-        if (s->chunks == 1) continue;
-        for (int p = 0; p < alpha; p++)
-            for (int64_t g = 0; g < s->chunks; g++)
-                memcpy(bm + ((int64_t) p * s->krows + g * s->c_in + ci) * width, vt + p * ld + g * d,
-                       (size_t) n * sizeof(float));
     }
     for (int p = 0; p < alpha; p++) {
-        const float *up = u + (int64_t) p * s->c_out * s->krows, *bp = bm + (int64_t) p * s->krows * width;
+        const float *up = u + (int64_t) p * s->c_out * s->krows, *vp = vt + (int64_t) p * s->c_in * ld;
         float *mp = mm + (int64_t) p * s->c_out * width;
         if (ctx->own_gemm) {
-            bv2j_gemm_avx512(s->c_out, n, s->krows, up, s->krows, bp, width, mp, width, 0);
+            /* The GEMM reads the transformed rows where they lie. */
+            for (int64_t g = 0; g < s->chunks; g++)
+                for (int64_t ci = 0; ci < s->c_in; ci++) rows[g * s->c_in + ci] = ci * ld + g * d;
+            bv2j_gemm_avx512_rows(s->c_out, n, s->krows, up, s->krows, vp, rows, mp, width, 0);
         } else {
+            float *bp = bm + (int64_t) p * s->krows * width;
+            for (int64_t g = 0; g < s->chunks; g++)
+                for (int64_t ci = 0; ci < s->c_in; ci++)
+                    memcpy(bp + (g * s->c_in + ci) * width, vp + ci * ld + g * d, (size_t) n * sizeof(float));
             ctx->sgemm(CBLAS_ROW_MAJOR, CBLAS_NO_TRANS, CBLAS_NO_TRANS, (int) s->c_out, (int) n,
                        (int) s->krows, 1.0f, up, (int) s->krows, bp, (int) width, 0.0f, mp, (int) width);
         }
@@ -365,8 +374,8 @@ int bv2j_conv1d_winograd(bv2j_ctx *ctx, const float *x, const float *w, const fl
     const int64_t units_per_item = (s.cols + s.width - 1) / s.width, units = batch * units_per_item;
     const int team = units < threads ? (int) units : threads;
     const int64_t filters = s.pl.alpha * c_out * s.krows, taps = threads * c_in * kernel;
-    const int64_t per_thread = (WG_M + s.pl.alpha) * (s.width + s.chunks * dilation)
-                               + s.pl.alpha * (s.krows + c_out) * s.width;
+    /* Work buffers, then krows row offsets (int64, aligned up by at most one float). */
+    const int64_t per_thread = wg_unit_floats(ctx, &s) + 2 * s.krows + 1;
     float *scratch = bv2j_scratch(ctx, (size_t) (filters + taps + team * per_thread) * sizeof(float));
     if (scratch == NULL) return BV2J_ENOMEM;
     wg_filters(&s, w, scratch, scratch + filters, threads);

@@ -19,7 +19,7 @@ import java.nio.file.Path;
  * {@link #main} runs it without the CLI module.
  */
 public final class BenchRunner {
-    static final double WARMUP_SECONDS = 2.0;
+    static final double WARMUP_SECONDS = 5.0;
     static final int MAX_WARMUP_REPS = 50;
 
     static final String USAGE = "usage: BenchRunner --config C [--checkpoint G] [--part decoder|full|batch|all|singles|first-audio|latent] [--frames 160] "

@@ -22,10 +22,12 @@ public final class NativeContext {
     private static final MethodHandle OPEN_ERROR = Downcalls.handle("bv2j_last_open_error", ADDRESS);
     private static final MethodHandle SET_THREADS = Downcalls.handle("bv2j_set_threads", JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle SET_WINOGRAD = Downcalls.handle("bv2j_set_winograd", JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle SET_OWN_GEMM = Downcalls.handle("bv2j_set_own_gemm", JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle SCRATCH_BYTES = Downcalls.handle("bv2j_scratch_bytes", JAVA_LONG, ADDRESS);
 
     private static volatile int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private static volatile boolean winograd = !"0".equals(System.getenv("BV2J_WINOGRAD"));
+    private static volatile boolean ownGemm = !"0".equals(System.getenv("BV2J_OWN_GEMM"));
     private static final ThreadLocal<NativeContext> CURRENT = ThreadLocal.withInitial(NativeContext::create);
     /** Threads whose kernels run single-threaded whatever {@link #threads()} says (worker threads). */
     private static final ThreadLocal<boolean[]> PINNED = ThreadLocal.withInitial(() -> new boolean[1]);
@@ -33,6 +35,7 @@ public final class NativeContext {
     private final MemorySegment handle;
     private int appliedThreads;
     private boolean appliedWinograd;
+    private boolean appliedOwnGemm;
 
     private NativeContext(MemorySegment handle) {
         this.handle = handle;
@@ -51,17 +54,26 @@ public final class NativeContext {
             }
             ctx.appliedThreads = wanted;
         }
-        boolean wantWinograd = winograd;
+        boolean wantWinograd = winograd, wantOwnGemm = ownGemm;
         if (ctx.appliedWinograd != wantWinograd) {
-            try {
-                int rc = (int) SET_WINOGRAD.invokeExact(ctx.handle, wantWinograd ? 1 : 0);
-                Downcalls.check("bv2j_set_winograd", rc);
-            } catch (Throwable t) {
-                throw Downcalls.rethrow(t);
-            }
+            apply(SET_WINOGRAD, "bv2j_set_winograd", ctx.handle, wantWinograd);
             ctx.appliedWinograd = wantWinograd;
         }
+        if (ctx.appliedOwnGemm != wantOwnGemm) {
+            apply(SET_OWN_GEMM, "bv2j_set_own_gemm", ctx.handle, wantOwnGemm);
+            ctx.appliedOwnGemm = wantOwnGemm;
+        }
         return ctx.handle;
+    }
+
+    /** One of the context's on/off switches (bv2j_set_winograd, bv2j_set_own_gemm). */
+    private static void apply(MethodHandle setter, String name, MemorySegment handle, boolean enabled) {
+        try {
+            int rc = (int) setter.invokeExact(handle, enabled ? 1 : 0);
+            Downcalls.check(name, rc);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
     }
 
     /** Threads used by every kernel from now on, GEMMs included (they are split by bv2j, not OpenBLAS). */
@@ -100,6 +112,20 @@ public final class NativeContext {
         return winograd;
     }
 
+    /**
+     * Whether stride-1 convolutions and Winograd's products may run on bv2j's own AVX-512 GEMM
+     * tiles (the default on CPUs with AVX-512F; BV2J_OWN_GEMM=0 turns it off) or go through
+     * im2col and OpenBLAS. Both agree within the float32 tolerances; the switch exists for
+     * comparisons and to test the fallback that CPUs without AVX-512 take.
+     */
+    public static void setOwnGemm(boolean enabled) {
+        ownGemm = enabled;
+    }
+
+    public static boolean ownGemm() {
+        return ownGemm;
+    }
+
     /** Scratch bytes held by the calling thread's context, for leak checks. */
     public static long scratchBytes() {
         try {
@@ -122,6 +148,7 @@ public final class NativeContext {
             NativeContext ctx = new NativeContext(h);
             ctx.appliedThreads = threads;
             ctx.appliedWinograd = !"0".equals(System.getenv("BV2J_WINOGRAD"));
+            ctx.appliedOwnGemm = !"0".equals(System.getenv("BV2J_OWN_GEMM"));
             CLEANER.register(Thread.currentThread(), () -> destroy(h));
             return ctx;
         } catch (Bv2jException e) {

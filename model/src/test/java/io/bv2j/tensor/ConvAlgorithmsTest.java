@@ -64,10 +64,19 @@ class ConvAlgorithmsTest {
             close("im2col " + c, want, viaIm2col.toArray());
             close("direct " + c, want, direct(xt, wt, bs, rs, c, slope));
             if (c.k >= 2) {
-                Tensor viaWinograd = Tensor.empty(c.batch, c.cOut, tOut);
-                Kernels.conv1dWinograd(xt.segment(), wt.segment(), bs, rs, viaWinograd.segment(), c.batch, c.cIn,
-                        c.tIn, c.cOut, tOut, c.k, c.padLeft, c.d, slope);
-                close("winograd " + c, want, viaWinograd.toArray());
+                // Winograd's products on the own AVX-512 tiles and on OpenBLAS (the fallback).
+                boolean saved = NativeContext.ownGemm();
+                try {
+                    for (boolean own : new boolean[]{true, false}) {
+                        NativeContext.setOwnGemm(own);
+                        Tensor viaWinograd = Tensor.empty(c.batch, c.cOut, tOut);
+                        Kernels.conv1dWinograd(xt.segment(), wt.segment(), bs, rs, viaWinograd.segment(), c.batch,
+                                c.cIn, c.tIn, c.cOut, tOut, c.k, c.padLeft, c.d, slope);
+                        close("winograd (own GEMM " + own + ") " + c, want, viaWinograd.toArray());
+                    }
+                } finally {
+                    NativeContext.setOwnGemm(saved);
+                }
             }
         }
     }
