@@ -148,9 +148,10 @@ class ConvAlgorithmsTest {
         Random r = new Random(403);
         onThreads(() -> {
             // More than one pass over 256 GEMM rows (c_in * k > 256) and over 192 output channels;
-            // a short item (split by output rows) and a long one (split by time panels); 1x1.
+            // a short item (split by output rows) and a long one (split by time panels, several
+            // output blocks, input rows a page apart so panels are copied); 1x1.
             check(r, new Case(1, 100, 150, 400, 5, 1, 2, 2, true, false, true));
-            check(r, new Case(3, 70, 1000, 200, 5, 2, 4, 4, true, true, false));
+            check(r, new Case(3, 70, 1100, 200, 5, 2, 4, 4, true, true, false));
             check(r, new Case(2, 192, 161, 768, 1, 1, 0, 0, true, false, false));
             check(r, new Case(1, 768, 37, 192, 5, 1, 2, 2, true, false, true));
         });

@@ -24,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  * The decoder's convolutions at the shapes of the 44.1 kHz default (160 latent frames):
  * a kernel-7 resblock conv after the first upsampling (256 channels, 1280 steps), a dilated
  * kernel-11 resblock conv after the fourth (32 channels, 40960 steps, dilation 5) and the first
- * transposed-conv upsampling (512 -> 256, kernel 16, stride 8).
+ * transposed-conv upsampling (512 -> 256, kernel 16, stride 8); and the flow's first FFN
+ * convolution (192 -> 768, kernel 5, 160 frames). ownGemm false sends them through im2col and
+ * OpenBLAS as before bv2j's own AVX-512 tiles ({@link NativeContext#setOwnGemm}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -36,14 +38,19 @@ public class ConvBenchmark {
     @Param({"1", "2"})
     public int threads;
 
+    @Param({"true", "false"})
+    public boolean ownGemm;
+
     private Arena arena;
     private Tensor x256, w256, b256;
     private Tensor x32, w32, b32;
     private Tensor xUp, wUp, bUp;
+    private Tensor xFfn, wFfn, bFfn;
 
     @Setup(Level.Trial)
     public void setUp() {
         NativeContext.setThreads(threads);
+        NativeContext.setOwnGemm(ownGemm);
         arena = Arena.ofShared();
         RandomTensors r = new RandomTensors(arena);
         x256 = r.gaussian(1f, 1, 256, 1280);
@@ -55,6 +62,9 @@ public class ConvBenchmark {
         xUp = r.gaussian(1f, 1, 512, 160);
         wUp = r.gaussian(0.02f, 512, 256, 16);
         bUp = r.gaussian(0.02f, 256);
+        xFfn = r.gaussian(1f, 1, 192, 160);
+        wFfn = r.gaussian(0.03f, 768, 192, 5);
+        bFfn = r.gaussian(0.03f, 768);
     }
 
     @TearDown(Level.Trial)
@@ -75,6 +85,14 @@ public class ConvBenchmark {
     public float conv1dC32K11D5T40960() {
         try (Scope ignored = Scope.open()) {
             return Ops.conv1d(x32, w32, b32, 1, 25, 5, 1).get(0);
+        }
+    }
+
+    /** 2 * 192 * 768 * 5 * 160 = 0.24 GFLOP. */
+    @Benchmark
+    public float conv1dC192to768K5T160() {
+        try (Scope ignored = Scope.open()) {
+            return Ops.conv1d(xFfn, wFfn, bFfn, 1, 2, 1, 1).get(0);
         }
     }
 
