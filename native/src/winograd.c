@@ -266,9 +266,17 @@ static inline void wg_combine(float *restrict dst, const float *const src[WG_AMA
     }
 }
 
+/* Row length of the phase and transformed-input buffers: a unit's columns plus the chunks' halo,
+ * rounded up to 16 floats so that every row starts on a cache line (the width is a multiple of 16
+ * and the buffers start 64-byte aligned): the GEMM's loads of chunk 0's rows then never straddle
+ * two lines. */
+static int64_t wg_row_length(const wg_shape *s) {
+    return s->width + (s->chunks * s->d + 15) / 16 * 16;
+}
+
 /* Floats of one thread's work buffers in wg_unit (the own GEMM's row offsets come after them). */
 static int64_t wg_unit_floats(const bv2j_ctx *ctx, const wg_shape *s) {
-    const int64_t alpha = s->pl.alpha, ld = s->width + s->chunks * s->d;
+    const int64_t alpha = s->pl.alpha, ld = wg_row_length(s);
     const int64_t packed = ctx->own_gemm ? 0 : alpha * s->krows * s->width;
     return WG_M * ld + alpha * s->c_in * ld + packed + alpha * s->c_out * s->width;
 }
@@ -279,7 +287,7 @@ BV2J_AVX512_CLONES static void wg_unit(const bv2j_ctx *ctx, const wg_shape *s, c
                                        float *yb, float *buf, int64_t c0, int64_t n) {
     const int alpha = s->pl.alpha;
     const int64_t d = s->d, width = s->width, halo = s->chunks * d;
-    const int64_t ld = width + halo;           /* phase and transformed-input row length */
+    const int64_t ld = wg_row_length(s);       /* phase and transformed-input row length */
     float *ph = buf;                           /* [4][ld] */
     float *vt = ph + WG_M * ld;                /* [alpha][c_in][ld] transformed inputs */
     float *bm = vt + alpha * s->c_in * ld;     /* [alpha][krows][width], OpenBLAS only */
@@ -374,12 +382,14 @@ int bv2j_conv1d_winograd(bv2j_ctx *ctx, const float *x, const float *w, const fl
     const int64_t units_per_item = (s.cols + s.width - 1) / s.width, units = batch * units_per_item;
     const int team = units < threads ? (int) units : threads;
     const int64_t filters = s.pl.alpha * c_out * s.krows, taps = threads * c_in * kernel;
-    /* Work buffers, then krows row offsets (int64, aligned up by at most one float). */
-    const int64_t per_thread = wg_unit_floats(ctx, &s) + 2 * s.krows + 1;
-    float *scratch = bv2j_scratch(ctx, (size_t) (filters + taps + team * per_thread) * sizeof(float));
+    /* Work buffers, then krows row offsets (int64, aligned up by at most one float); each
+     * thread's share starts on a cache line, like the scratch itself. */
+    const int64_t per_thread = (wg_unit_floats(ctx, &s) + 2 * s.krows + 1 + 15) / 16 * 16;
+    const int64_t head = (filters + taps + 15) / 16 * 16;
+    float *scratch = bv2j_scratch(ctx, (size_t) (head + team * per_thread) * sizeof(float));
     if (scratch == NULL) return BV2J_ENOMEM;
     wg_filters(&s, w, scratch, scratch + filters, threads);
-    float *bufs = scratch + filters + taps;
+    float *bufs = scratch + head;
 #pragma omp parallel for num_threads(team) schedule(dynamic, 1) if (team > 1)
     for (int64_t i = 0; i < units; i++) {
         const int64_t b = i / units_per_item, c0 = (i % units_per_item) * s.width;
