@@ -3,11 +3,12 @@
  * computed in 12 x 32 register tiles that read the weights and the input where they lie.
  *
  * Why not im2col + OpenBLAS here: OpenBLAS repacks the whole weight matrix at every call, and
- * at text-side lengths (160 frames, split over two threads) that packing cost as much as a
- * third of the multiply-adds (perf of the flow: sgemm_kernel 27%, its copy routines 17%); the
- * column matrix of a k-tap kernel is also k times the input it was gathered from. Here row r of
- * the GEMM's right operand is x's row ci shifted by j*d, so nothing is copied except the
- * panels at either end of the time axis whose windows reach into the zero padding.
+ * at text-side lengths (160 frames, split over two threads) its copy routines took 17% of the
+ * flow's samples beside sgemm_kernel's 27%; the column matrix of a k-tap kernel is also k times
+ * the input it was gathered from. Here row r of the GEMM's right operand is x's row ci shifted
+ * by j*d, so nothing is copied except the panels at either end of the time axis, whose windows
+ * reach into the zero padding, and (for inputs whose rows lie a page or more apart) each
+ * panel's rows, laid side by side so the tiles do not miss the TLB on every row.
  *
  * Every output is reduced over r in order, in blocks of KC rows added into y, whatever the
  * thread count or split: results do not depend on the number of threads.

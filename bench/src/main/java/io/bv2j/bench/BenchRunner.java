@@ -11,15 +11,18 @@ import java.nio.file.Path;
 
 /**
  * Runs a {@link BenchRequest}: loads (or randomly initialises) the voice, runs uncounted warm-up
- * reps (at least one, then more until {@value #WARMUP_SECONDS} s have passed, at most
- * {@value #MAX_WARMUP_REPS}: a service's JVM has compiled its hot paths long before it is
- * measured, and short parts such as `latent` run hundreds of small Java-side steps that the JIT
- * needs several reps to compile) and then the timed reps, each in its own Scope so that every
- * rep allocates and frees its activations like a real synthesis call. This is the engine behind `bv2j bench`;
+ * reps and then the timed reps, each in its own Scope so that every rep allocates and frees its
+ * activations like a real synthesis call. The warm-up lasts at least {@value #MIN_WARMUP_REPS}
+ * reps and {@value #WARMUP_SECONDS} s, but no more than {@value #MAX_WARMUP_SECONDS} s or
+ * {@value #MAX_WARMUP_REPS} reps (at least one): a service's JVM has compiled its hot paths long
+ * before anyone measures it, and the text side's hundreds of small Java-side steps per call take
+ * the JIT 20 to 40 calls (`latent` at 160 frames: ~150 ms after one warm-up rep, ~80 ms after 40). This is the engine behind `bv2j bench`;
  * {@link #main} runs it without the CLI module.
  */
 public final class BenchRunner {
+    static final int MIN_WARMUP_REPS = 20;
     static final double WARMUP_SECONDS = 5.0;
+    static final double MAX_WARMUP_SECONDS = 30.0;
     static final int MAX_WARMUP_REPS = 50;
 
     static final String USAGE = "usage: BenchRunner --config C [--checkpoint G] [--part decoder|full|batch|all|singles|first-audio|latent] [--frames 160] "
@@ -43,13 +46,7 @@ public final class BenchRunner {
                 case FIRST_AUDIO -> new FullSynthesisBench(synth, req.frames()).firstAudio();
                 case LATENT -> new FullSynthesisBench(synth, req.frames()).latent();
             };
-            // Warm-up: JIT, first-touch of scratch memory, the OpenMP team.
-            int warmup = 0;
-            long warmStart = System.nanoTime();
-            do {
-                oneRep(w);
-                warmup++;
-            } while (warmup < MAX_WARMUP_REPS && (System.nanoTime() - warmStart) / 1e9 < WARMUP_SECONDS);
+            int warmup = warmUp(w);
             double[] seconds = new double[req.reps()];
             long samples = 0;
             for (int i = 0; i < seconds.length; i++) {
@@ -62,6 +59,20 @@ public final class BenchRunner {
         } finally {
             NativeContext.setThreads(previousThreads);
         }
+    }
+
+    /** Uncounted reps for the JIT, first touch of scratch memory and the OpenMP team; returns how many ran. */
+    private static int warmUp(Workload w) {
+        int reps = 0;
+        long start = System.nanoTime();
+        double elapsed;
+        do {
+            oneRep(w);
+            reps++;
+            elapsed = (System.nanoTime() - start) / 1e9;
+        } while ((reps < MIN_WARMUP_REPS || elapsed < WARMUP_SECONDS) && elapsed < MAX_WARMUP_SECONDS
+                && reps < MAX_WARMUP_REPS);
+        return reps;
     }
 
     private static Synthesizer open(BenchRequest req) {

@@ -127,14 +127,8 @@ public final class Kernels {
     public static void conv1dWinograd(MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment residual,
                                       MemorySegment y, long batch, long cIn, long tIn, long cOut, long tOut,
                                       long kernel, long padLeft, long dilation, float inSlope) {
-        boolean act = !Float.isNaN(inSlope);
-        try {
-            int rc = (int) CONV1D_WINOGRAD.invokeExact(NativeContext.current(), x, w, bias, residual, y, batch, cIn,
-                    tIn, cOut, tOut, kernel, padLeft, dilation, act ? 1 : 0, act ? inSlope : 0f);
-            Downcalls.check("conv1d_winograd", rc);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        conv1dUnitStride(CONV1D_WINOGRAD, "conv1d_winograd", x, w, bias, residual, y, batch, cIn, tIn, cOut, tOut,
+                kernel, padLeft, dilation, inSlope);
     }
 
     /**
@@ -144,11 +138,20 @@ public final class Kernels {
     public static void conv1dDirect(MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment residual,
                                     MemorySegment y, long batch, long cIn, long tIn, long cOut, long tOut,
                                     long kernel, long padLeft, long dilation, float inSlope) {
+        conv1dUnitStride(CONV1D_DIRECT, "conv1d_direct", x, w, bias, residual, y, batch, cIn, tIn, cOut, tOut,
+                kernel, padLeft, dilation, inSlope);
+    }
+
+    /** A stride-1 algorithm's downcall through `handle` (bv2j_conv1d_winograd or bv2j_conv1d_direct: same signature). */
+    private static void conv1dUnitStride(MethodHandle handle, String name, MemorySegment x, MemorySegment w,
+                                         MemorySegment bias, MemorySegment residual, MemorySegment y, long batch,
+                                         long cIn, long tIn, long cOut, long tOut, long kernel, long padLeft,
+                                         long dilation, float inSlope) {
         boolean act = !Float.isNaN(inSlope);
         try {
-            int rc = (int) CONV1D_DIRECT.invokeExact(NativeContext.current(), x, w, bias, residual, y, batch, cIn,
-                    tIn, cOut, tOut, kernel, padLeft, dilation, act ? 1 : 0, act ? inSlope : 0f);
-            Downcalls.check("conv1d_direct", rc);
+            int rc = (int) handle.invokeExact(NativeContext.current(), x, w, bias, residual, y, batch, cIn, tIn, cOut,
+                    tOut, kernel, padLeft, dilation, act ? 1 : 0, act ? inSlope : 0f);
+            Downcalls.check(name, rc);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }
