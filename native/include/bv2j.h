@@ -83,10 +83,8 @@ int bv2j_conv1d_winograd(bv2j_ctx *ctx, const float *x, const float *w, const fl
                          int64_t pad_left, int64_t dilation, int in_act, float in_slope);
 /* Stride 1 as an implicit GEMM that reads weights and input in place (AVX-512 register tiles;
  * same arguments and results as bv2j_conv1d_im2col, into which it falls back on CPUs without
- * AVX-512). bv2j_conv1d_fused uses it for stride 1 wherever Winograd does not pay, unless
- * BV2J_OWN_GEMM=0 was set when the context was made (which also sends Winograd's products back
- * to OpenBLAS). Results do not depend on the thread
- * count. */
+ * AVX-512). bv2j_conv1d_fused uses it for stride 1 wherever Winograd does not pay, unless the
+ * context's own GEMM is off (bv2j_set_own_gemm). Results do not depend on the thread count. */
 int bv2j_conv1d_direct(bv2j_ctx *ctx, const float *x, const float *w, const float *bias,
                        const float *residual, float *y, int64_t batch, int64_t c_in, int64_t t_in,
                        int64_t c_out, int64_t t_out, int64_t kernel, int64_t pad_left,

@@ -308,13 +308,14 @@ BV2J_AVX512_CLONES static void wg_unit(const bv2j_ctx *ctx, const wg_shape *s, c
                 wg_combine(vt + ((int64_t) p * s->c_in + ci) * ld + cb, src, s->pl.bt[p], alpha, nb);
         }
     }
+    /* The own GEMM reads each point's transformed rows where they lie. */
+    if (ctx->own_gemm)
+        for (int64_t g = 0; g < s->chunks; g++)
+            for (int64_t ci = 0; ci < s->c_in; ci++) rows[g * s->c_in + ci] = ci * ld + g * d;
     for (int p = 0; p < alpha; p++) {
         const float *up = u + (int64_t) p * s->c_out * s->krows, *vp = vt + (int64_t) p * s->c_in * ld;
         float *mp = mm + (int64_t) p * s->c_out * width;
         if (ctx->own_gemm) {
-            /* The GEMM reads the transformed rows where they lie. */
-            for (int64_t g = 0; g < s->chunks; g++)
-                for (int64_t ci = 0; ci < s->c_in; ci++) rows[g * s->c_in + ci] = ci * ld + g * d;
             bv2j_gemm_avx512_rows(s->c_out, n, s->krows, up, s->krows, vp, rows, mp, width, 0);
         } else {
             float *bp = bm + (int64_t) p * s->krows * width;

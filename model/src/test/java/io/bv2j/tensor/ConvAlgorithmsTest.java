@@ -184,6 +184,19 @@ class ConvAlgorithmsTest {
     }
 
     @Test
+    void directConvolutionRejectsBadArgumentsBeforeTouchingMemory() {
+        try (Scope s = Scope.open()) {
+            Tensor x = Tensor.zeros(1, 4, 10), w = Tensor.zeros(4, 4, 3), y = Tensor.zeros(1, 4, 10);
+            // kernel 0, negative padding, dilation 0: the C side's checks answer BV2J_EINVAL.
+            for (long[] kpd : new long[][]{{0, 1, 1}, {3, -1, 1}, {3, 1, 0}}) {
+                assertThrows(RuntimeException.class, () -> Kernels.conv1dDirect(x.segment(), w.segment(),
+                        MemorySegment.NULL, MemorySegment.NULL, y.segment(), 1, 4, 10, 4, 10, kpd[0], kpd[1], kpd[2],
+                        Float.NaN));
+            }
+        }
+    }
+
+    @Test
     void rejectsAKernelWithoutAWinogradForm() {
         try (Scope s = Scope.open()) {
             Tensor x = Tensor.zeros(1, 4, 10), w = Tensor.zeros(4, 4, 1), y = Tensor.zeros(1, 4, 10);
