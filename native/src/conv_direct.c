@@ -15,7 +15,8 @@
  *
  * The same register tiles serve Winograd's per-point products (bv2j_gemm_avx512_rows: the
  * transformed input rows read where the transform wrote them), where OpenBLAS's packing of both
- * operands and the copies that laid the rows out for it cost ~14% of the decoder. */
+ * operands and the copies that laid the rows out for it cost ~14% of the decoder, and
+ * attention's two products per block of queries (bv2j_gemm_avx512). */
 #include <immintrin.h>
 #include <omp.h>
 #include <string.h>
@@ -185,6 +186,20 @@ void bv2j_gemm_avx512_rows(int64_t m, int64_t n, int64_t k, const float *a, int6
         return;
     }
     gemm_blocks(m, n, k, a, lda, b, row_off, c, ldc, accumulate);
+}
+
+void bv2j_gemm_avx512(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
+                      const float *b, int64_t ldb, float *c, int64_t ldc, int accumulate) {
+    if (k == 0) {
+        bv2j_gemm_avx512_rows(m, n, 0, a, lda, b, NULL, c, ldc, accumulate);
+        return;
+    }
+    int64_t off[KC];
+    for (int64_t r = 0; r < KC; r++) off[r] = r * ldb;
+    for (int64_t k0 = 0; k0 < k; k0 += KC) {
+        const int64_t kc = k - k0 < KC ? k - k0 : KC;
+        gemm_blocks(m, n, kc, a + k0, lda, b + k0 * ldb, off, c, ldc, accumulate || k0 > 0);
+    }
 }
 
 /* y[i0:i1, t0:t1] = bias + residual (either may be NULL). */

@@ -22,7 +22,7 @@ struct bv2j_ctx {
     int threads;
     int winograd; /* bv2j_conv1d_fused may use Winograd (BV2J_WINOGRAD != "0") */
     int own_gemm; /* AVX-512 CPU and BV2J_OWN_GEMM != "0": stride-1 convolutions run as
-                   * bv2j_conv1d_direct and Winograd's products through bv2j_gemm_avx512_rows */
+                   * bv2j_conv1d_direct, Winograd's and attention's products on its tiles */
     void *scratch;
     size_t scratch_bytes;
 };
@@ -42,6 +42,10 @@ int bv2j_gemm(bv2j_ctx *ctx, int trans_a, int trans_b, int64_t m, int64_t n, int
 void bv2j_gemm_avx512_rows(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
                            const float *b, const int64_t *row_off, float *c, int64_t ldc,
                            int accumulate);
+
+/* The same with B row-major (row r at b + r*ldb). */
+void bv2j_gemm_avx512(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
+                      const float *b, int64_t ldb, float *c, int64_t ldc, int accumulate);
 
 /* cols[r = ci*K + k, t] = x[ci, (t0 + t)*stride + k*dilation - pad] (0 outside), for output
  * columns t0 .. t0+n-1 of a [channels, t_in] input; also serves conv_transpose (dilation 1, dy as x). */

@@ -1,5 +1,6 @@
 package io.bv2j.tensor;
 
+import io.bv2j.nativelib.NativeContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -717,19 +718,30 @@ class OpsTest {
     @Test
     void relAttention() {
         Random r = new Random(1001);
-        for (int heads : new int[]{1, 2}) {
-            for (boolean full : new boolean[]{false, true}) {
-                // T = 1, T < window, T = window, T > window; batch with padding
-                checkAttention(r, 1, heads, 4, 1, 4, new int[]{1}, full);
-                checkAttention(r, 2, heads, 3, 3, 4, new int[]{3, 2}, full);
-                checkAttention(r, 2, heads, 5, 4, 4, new int[]{4, 1}, full);
-                checkAttention(r, 2, heads, 8, 23, 4, new int[]{23, 17}, full);
-                checkAttention(r, 3, heads, 6, 12, 4, new int[]{12, 12, 5}, full);
-                checkAttention(r, 1, heads, 16, 61, 4, new int[]{61}, full);
-                // window 0 and a window wider than T
-                checkAttention(r, 2, heads, 4, 9, 0, new int[]{9, 6}, full);
-                checkAttention(r, 1, heads, 4, 5, 10, new int[]{5}, full);
+        boolean saved = NativeContext.ownGemm();
+        try {
+            // Products on bv2j's own AVX-512 tiles (where the CPU has them) and on OpenBLAS.
+            for (boolean own : new boolean[]{true, false}) {
+                NativeContext.setOwnGemm(own);
+                for (int heads : new int[]{1, 2}) {
+                    for (boolean full : new boolean[]{false, true}) {
+                        // T = 1, T < window, T = window, T > window; batch with padding
+                        checkAttention(r, 1, heads, 4, 1, 4, new int[]{1}, full);
+                        checkAttention(r, 2, heads, 3, 3, 4, new int[]{3, 2}, full);
+                        checkAttention(r, 2, heads, 5, 4, 4, new int[]{4, 1}, full);
+                        checkAttention(r, 2, heads, 8, 23, 4, new int[]{23, 17}, full);
+                        checkAttention(r, 3, heads, 6, 12, 4, new int[]{12, 12, 5}, full);
+                        checkAttention(r, 1, heads, 16, 61, 4, new int[]{61}, full);
+                        // window 0 and a window wider than T
+                        checkAttention(r, 2, heads, 4, 9, 0, new int[]{9, 6}, full);
+                        checkAttention(r, 1, heads, 4, 5, 10, new int[]{5}, full);
+                    }
+                }
+                // Several 64-query blocks, keys beyond one 256-row pass, the flow's head size.
+                checkAttention(r, 1, 2, 96, 300, 4, new int[]{300}, false);
             }
+        } finally {
+            NativeContext.setOwnGemm(saved);
         }
     }
 
