@@ -39,10 +39,21 @@ int bv2j_set_threads(bv2j_ctx *ctx, int threads);
 /* Whether bv2j_conv1d_fused (and bv2j_conv1d) may pick Winograd (1, the default unless
  * BV2J_WINOGRAD=0 was set when the context was made) or always uses im2col (0). */
 int bv2j_set_winograd(bv2j_ctx *ctx, int enabled);
-/* Whether stride-1 convolutions and Winograd's products may use bv2j's own AVX-512 GEMM tiles
- * (1, the default on AVX-512 CPUs unless BV2J_OWN_GEMM=0 was set when the context was made; a
- * CPU without AVX-512F keeps 0) or go through im2col and OpenBLAS (0). */
+/* Whether stride-1 convolutions, Winograd's and attention's products may use bv2j's own GEMM
+ * register tiles (1, the default unless BV2J_OWN_GEMM=0 was set when the context was made) or go
+ * through im2col and OpenBLAS (0). */
 int bv2j_set_own_gemm(bv2j_ctx *ctx, int enabled);
+/* Instruction sets of bv2j's own kernels. The library needs AVX2 + FMA; where the CPU has
+ * AVX-512F a context starts on it, unless the environment variable BV2J_ISA was "avx2" when the
+ * context was made (bv2j_ctx_create refuses any other value than "avx2" and "avx512"). On
+ * BV2J_ISA_AVX2 no AVX-512 instruction of bv2j's runs. OpenBLAS picks its own kernels when it
+ * loads (the Java loader asks for its Haswell ones under BV2J_ISA=avx2). */
+enum { BV2J_ISA_AVX2 = 2, BV2J_ISA_AVX512 = 512 };
+/* The best instruction set this CPU runs (BV2J_ISA_AVX512 or BV2J_ISA_AVX2). */
+int bv2j_cpu_isa(void);
+/* Switches the context's kernels to `isa`; BV2J_EINVAL if the CPU lacks it. */
+int bv2j_set_isa(bv2j_ctx *ctx, int isa);
+int bv2j_get_isa(const bv2j_ctx *ctx);
 /* Bytes of scratch currently held by the context (for leak checks). */
 int64_t bv2j_scratch_bytes(bv2j_ctx *ctx);
 
@@ -81,16 +92,14 @@ int bv2j_conv1d_winograd(bv2j_ctx *ctx, const float *x, const float *w, const fl
                          const float *residual, float *y, int64_t batch, int64_t c_in,
                          int64_t t_in, int64_t c_out, int64_t t_out, int64_t kernel,
                          int64_t pad_left, int64_t dilation, int in_act, float in_slope);
-/* Stride 1 as an implicit GEMM that reads weights and input in place (AVX-512 register tiles;
- * same arguments and results as bv2j_conv1d_im2col, into which it falls back on CPUs without
- * AVX-512). bv2j_conv1d_fused uses it for stride 1 wherever Winograd does not pay, unless the
- * context's own GEMM is off (bv2j_set_own_gemm). Results do not depend on the thread count. */
+/* Stride 1 as an implicit GEMM that reads weights and input in place (register tiles of the
+ * context's instruction set; same arguments and results as bv2j_conv1d_im2col).
+ * bv2j_conv1d_fused uses it for stride 1 wherever Winograd does not pay, unless the context's
+ * own GEMM is off (bv2j_set_own_gemm). Results do not depend on the thread count. */
 int bv2j_conv1d_direct(bv2j_ctx *ctx, const float *x, const float *w, const float *bias,
                        const float *residual, float *y, int64_t batch, int64_t c_in, int64_t t_in,
                        int64_t c_out, int64_t t_out, int64_t kernel, int64_t pad_left,
                        int64_t dilation, int in_act, float in_slope);
-/* 1 when this CPU runs bv2j_conv1d_direct's own kernel (AVX-512F), 0 when it falls back. */
-int bv2j_has_direct_conv(void);
 
 /* y[B, Cout, Tout] = conv_transpose1d(x[B, Cin, Tin], w[Cin, Cout, K]) + bias, with output
  * position o = i*stride + k - padding kept when 0 <= o < Tout. */

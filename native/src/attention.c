@@ -112,7 +112,7 @@ int bv2j_rel_attention(bv2j_ctx *ctx, const float *q, const float *k, const floa
         for (int64_t r = 0; r < rows; r++)
             for (int64_t c = 0; c < d; c++) qs[r * d + c] = qr[(base + i0 + r) * d + c] * scale;
         if (own_tiles)
-            bv2j_gemm_avx512(rows, time, d, qs, d, k + bh * d * time, time, sc, time, 0);
+            bv2j_gemm_tiles(ctx, rows, time, d, qs, d, k + bh * d * time, time, sc, time, 0);
         else
             ctx->sgemm(CBLAS_ROW_MAJOR, CBLAS_NO_TRANS, CBLAS_TRANS, (int) rows, (int) time, (int) d,
                        1.0f, qs, (int) d, kr + base * d, (int) d, 0.0f, sc, (int) time);
@@ -142,7 +142,7 @@ int bv2j_rel_attention(bv2j_ctx *ctx, const float *q, const float *k, const floa
                 for (int64_t j = 0; j < time; j++) p[j] *= bv2j_attn_drop(row_key, j, dropout_p, keep_scale);
         }
         if (own_tiles)
-            bv2j_gemm_avx512(rows, d, time, sc, time, vr + base * d, d, ob, d, 0);
+            bv2j_gemm_tiles(ctx, rows, d, time, sc, time, vr + base * d, d, ob, d, 0);
         else
             ctx->sgemm(CBLAS_ROW_MAJOR, CBLAS_NO_TRANS, CBLAS_NO_TRANS, (int) rows, (int) d, (int) time,
                        1.0f, sc, (int) time, vr + base * d, (int) d, 0.0f, ob, (int) d);

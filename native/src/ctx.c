@@ -1,4 +1,4 @@
-/* Context: the BLAS library opened at run time, thread count and scratch memory. */
+/* Context: the BLAS library opened at run time, thread count, instruction set and scratch memory. */
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +27,19 @@ bv2j_ctx *bv2j_ctx_create(const char *blas_path, int threads) {
         snprintf(open_error, sizeof open_error, "%s has no cblas_sgemm", blas_path);
         return NULL;
     }
+    int isa = bv2j_cpu_isa();
+    const char *wanted = getenv("BV2J_ISA");
+    if (wanted != NULL && wanted[0] != 0) {
+        if (strcmp(wanted, "avx2") == 0) {
+            isa = BV2J_ISA_AVX2;
+        } else if (strcmp(wanted, "avx512") != 0) {
+            snprintf(open_error, sizeof open_error, "BV2J_ISA=%.64s: expected avx2 or avx512", wanted);
+            return NULL;
+        } else if (isa != BV2J_ISA_AVX512) {
+            snprintf(open_error, sizeof open_error, "BV2J_ISA=avx512 but this CPU has no AVX-512F");
+            return NULL;
+        }
+    }
     bv2j_ctx *ctx = calloc(1, sizeof *ctx);
     if (ctx == NULL) {
         snprintf(open_error, sizeof open_error, "out of memory");
@@ -38,7 +51,8 @@ bv2j_ctx *bv2j_ctx_create(const char *blas_path, int threads) {
     const char *wg = getenv("BV2J_WINOGRAD");
     ctx->winograd = !(wg != NULL && strcmp(wg, "0") == 0);
     const char *own = getenv("BV2J_OWN_GEMM");
-    ctx->own_gemm = bv2j_has_direct_conv() && !(own != NULL && strcmp(own, "0") == 0);
+    ctx->own_gemm = !(own != NULL && strcmp(own, "0") == 0);
+    ctx->isa = isa;
     bv2j_set_threads(ctx, threads > 0 ? threads : omp_get_num_procs());
     return ctx;
 }
@@ -65,7 +79,7 @@ int bv2j_set_winograd(bv2j_ctx *ctx, int enabled) {
 
 int bv2j_set_own_gemm(bv2j_ctx *ctx, int enabled) {
     BV2J_CHECK(ctx != NULL && (enabled == 0 || enabled == 1));
-    ctx->own_gemm = enabled && bv2j_has_direct_conv();
+    ctx->own_gemm = enabled;
     return BV2J_OK;
 }
 

@@ -21,8 +21,9 @@ struct bv2j_ctx {
     bv2j_set_threads_fn blas_set_threads;
     int threads;
     int winograd; /* bv2j_conv1d_fused may use Winograd (BV2J_WINOGRAD != "0") */
-    int own_gemm; /* AVX-512 CPU and BV2J_OWN_GEMM != "0": stride-1 convolutions run as
-                   * bv2j_conv1d_direct, Winograd's and attention's products on its tiles */
+    int isa;      /* BV2J_ISA_AVX2 or BV2J_ISA_AVX512: which copy of the src/isa/ kernels runs */
+    int own_gemm; /* BV2J_OWN_GEMM != "0": stride-1 convolutions run as bv2j_conv1d_direct,
+                   * Winograd's and attention's products on its register tiles */
     void *scratch;
     size_t scratch_bytes;
 };
@@ -36,16 +37,25 @@ int bv2j_gemm(bv2j_ctx *ctx, int trans_a, int trans_b, int64_t m, int64_t n, int
               float alpha, const float *a, int64_t lda, const float *b, int64_t ldb, float beta,
               float *c, int64_t ldc);
 
-/* C[m, n] = A[m, k] B[k, n] (+ C when accumulate), A and C row-major, row r of B starting at
- * b + row_off[r]; on the calling thread, in AVX-512 register tiles that read A and B in place
- * (conv_direct.c; only where bv2j_has_direct_conv()). */
-void bv2j_gemm_avx512_rows(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
-                           const float *b, const int64_t *row_off, float *c, int64_t ldc,
-                           int accumulate);
+/* Declares name_avx512 and name_avx2 (the two copies of a src/isa/ function) with one prototype. */
+#define BV2J_PER_ISA(ret, name, params) ret name##_avx512 params; ret name##_avx2 params;
 
-/* The same with B row-major (row r at b + r*ldb). */
-void bv2j_gemm_avx512(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
-                      const float *b, int64_t ldb, float *c, int64_t ldc, int accumulate);
+/* C[m, n] = A[m, k] B[k, n] (+ C when accumulate), A and C row-major, row r of B starting at
+ * b + row_off[r]; on the calling thread, in register tiles that read A and B in place
+ * (isa/conv_direct.c). bv2j_gemm_tiles is the same with B row-major (row r at b + r*ldb). */
+BV2J_PER_ISA(void, bv2j_gemm_tiles_rows, (int64_t m, int64_t n, int64_t k, const float *a,
+             int64_t lda, const float *b, const int64_t *row_off, float *c, int64_t ldc,
+             int accumulate))
+BV2J_PER_ISA(void, bv2j_gemm_tiles, (int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
+             const float *b, int64_t ldb, float *c, int64_t ldc, int accumulate))
+/* The context's copy of bv2j_gemm_tiles (isa.c). */
+void bv2j_gemm_tiles(const bv2j_ctx *ctx, int64_t m, int64_t n, int64_t k, const float *a,
+                     int64_t lda, const float *b, int64_t ldb, float *c, int64_t ldc, int accumulate);
+#define BV2J_CONV_PARAMS (bv2j_ctx *ctx, const float *x, const float *w, const float *bias, \
+        const float *residual, float *y, int64_t batch, int64_t c_in, int64_t t_in, int64_t c_out, \
+        int64_t t_out, int64_t kernel, int64_t pad_left, int64_t dilation, int in_act, float in_slope)
+BV2J_PER_ISA(int, bv2j_conv1d_direct, BV2J_CONV_PARAMS)
+BV2J_PER_ISA(int, bv2j_conv1d_winograd, BV2J_CONV_PARAMS)
 
 /* cols[r = ci*K + k, t] = x[ci, (t0 + t)*stride + k*dilation - pad] (0 outside), for output
  * columns t0 .. t0+n-1 of a [channels, t_in] input; also serves conv_transpose (dilation 1, dy as x). */
@@ -73,11 +83,6 @@ static inline void source_range(int64_t lo, int64_t hi, int64_t stride, int64_t 
     *end = e < q_hi ? e : q_hi;
     if (*end < *first) *end = *first;
 }
-
-/* Compiled twice, for AVX-512 and for the build's baseline (AVX2), the copy picked when the library
- * loads: loops the compiler vectorises run on 16 lanes where the CPU has them (Zen 4/5 and recent
- * Xeons have full-width AVX-512 units). */
-#define BV2J_AVX512_CLONES __attribute__((target_clones("avx512f", "default")))
 
 /* Below this many element operations a loop runs on the calling thread: waking a team costs more
  * than it saves, and on a loaded machine idle OpenMP workers spinning for it cost far more. */

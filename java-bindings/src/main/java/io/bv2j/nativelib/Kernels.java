@@ -36,7 +36,6 @@ public final class Kernels {
     private static final MethodHandle CONV1D_DIRECT = Downcalls.handle("bv2j_conv1d_direct", JAVA_INT,
             ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
             JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_FLOAT);
-    private static final MethodHandle HAS_DIRECT_CONV = Downcalls.handle("bv2j_has_direct_conv", JAVA_INT);
     private static final MethodHandle CONV_TRANSPOSE1D = Downcalls.handle("bv2j_conv_transpose1d", JAVA_INT,
             ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG,
             JAVA_LONG, JAVA_LONG, JAVA_LONG);
@@ -132,8 +131,8 @@ public final class Kernels {
     }
 
     /**
-     * {@link #conv1dFused} (stride 1) forced onto the implicit-GEMM kernel (for tests and comparisons);
-     * on a CPU without AVX-512 it runs im2col instead ({@link #hasDirectConv}).
+     * {@link #conv1dFused} (stride 1) forced onto the implicit-GEMM kernel, on the register tiles of
+     * {@link NativeContext#isa()} (for tests and comparisons).
      */
     public static void conv1dDirect(MemorySegment x, MemorySegment w, MemorySegment bias, MemorySegment residual,
                                     MemorySegment y, long batch, long cIn, long tIn, long cOut, long tOut,
@@ -152,15 +151,6 @@ public final class Kernels {
             int rc = (int) handle.invokeExact(NativeContext.current(), x, w, bias, residual, y, batch, cIn, tIn, cOut,
                     tOut, kernel, padLeft, dilation, act ? 1 : 0, act ? inSlope : 0f);
             Downcalls.check(name, rc);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
-    }
-
-    /** Whether this CPU runs {@link #conv1dDirect}'s own kernel (AVX-512F) rather than falling back to im2col. */
-    public static boolean hasDirectConv() {
-        try {
-            return (int) HAS_DIRECT_CONV.invokeExact() != 0;
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }

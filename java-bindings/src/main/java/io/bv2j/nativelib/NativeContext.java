@@ -24,10 +24,14 @@ public final class NativeContext {
     private static final MethodHandle SET_WINOGRAD = Downcalls.handle("bv2j_set_winograd", JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle SET_OWN_GEMM = Downcalls.handle("bv2j_set_own_gemm", JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle SCRATCH_BYTES = Downcalls.handle("bv2j_scratch_bytes", JAVA_LONG, ADDRESS);
+    private static final MethodHandle SET_ISA = Downcalls.handle("bv2j_set_isa", JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle CPU_ISA = Downcalls.handle("bv2j_cpu_isa", JAVA_INT);
 
     private static volatile int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private static volatile boolean winograd = !"0".equals(System.getenv("BV2J_WINOGRAD"));
     private static volatile boolean ownGemm = !"0".equals(System.getenv("BV2J_OWN_GEMM"));
+    /** Resolved on first use ({@link #isa()}), so a bad BV2J_ISA fails as a plain Bv2jException. */
+    private static volatile Isa isa;
     private static final ThreadLocal<NativeContext> CURRENT = ThreadLocal.withInitial(NativeContext::create);
     /** Threads whose kernels run single-threaded whatever {@link #threads()} says (worker threads). */
     private static final ThreadLocal<boolean[]> PINNED = ThreadLocal.withInitial(() -> new boolean[1]);
@@ -36,6 +40,7 @@ public final class NativeContext {
     private int appliedThreads;
     private boolean appliedWinograd;
     private boolean appliedOwnGemm;
+    private Isa appliedIsa;
 
     private NativeContext(MemorySegment handle) {
         this.handle = handle;
@@ -62,6 +67,16 @@ public final class NativeContext {
         if (ctx.appliedOwnGemm != wantOwnGemm) {
             apply(SET_OWN_GEMM, "bv2j_set_own_gemm", ctx.handle, wantOwnGemm);
             ctx.appliedOwnGemm = wantOwnGemm;
+        }
+        Isa wantIsa = isa();
+        if (ctx.appliedIsa != wantIsa) {
+            try {
+                int rc = (int) SET_ISA.invokeExact(ctx.handle, wantIsa.code);
+                Downcalls.check("bv2j_set_isa", rc);
+            } catch (Throwable t) {
+                throw Downcalls.rethrow(t);
+            }
+            ctx.appliedIsa = wantIsa;
         }
         return ctx.handle;
     }
@@ -113,10 +128,9 @@ public final class NativeContext {
     }
 
     /**
-     * Whether stride-1 convolutions and Winograd's products may run on bv2j's own AVX-512 GEMM
-     * tiles (the default on CPUs with AVX-512F; BV2J_OWN_GEMM=0 turns it off) or go through
-     * im2col and OpenBLAS. Both agree within the float32 tolerances; the switch exists for
-     * comparisons and to test the fallback that CPUs without AVX-512 take.
+     * Whether stride-1 convolutions, Winograd's and attention's products may run on bv2j's own
+     * GEMM register tiles (the default; BV2J_OWN_GEMM=0 turns it off) or go through im2col and
+     * OpenBLAS. Both agree within the float32 tolerances; the switch exists for comparisons.
      */
     public static void setOwnGemm(boolean enabled) {
         ownGemm = enabled;
@@ -124,6 +138,51 @@ public final class NativeContext {
 
     public static boolean ownGemm() {
         return ownGemm;
+    }
+
+    /** The best instruction set this CPU runs for bv2j's own kernels. */
+    public static Isa cpuIsa() {
+        try {
+            return Isa.ofCode((int) CPU_ISA.invokeExact());
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    /**
+     * The best instruction set this process may use: the CPU's, capped by BV2J_ISA / -Dbv2j.isa
+     * (so that BV2J_ISA=avx2 on an AVX-512 machine behaves as an AVX2 CPU would, tests included).
+     */
+    public static Isa maxIsa() {
+        Isa requested = Isa.requested(), best = cpuIsa();
+        return requested == Isa.AVX2 ? Isa.AVX2 : best;
+    }
+
+    /**
+     * The instruction set of bv2j's own kernels from now on, for every thread (their register
+     * tiles, Winograd's transforms). OpenBLAS's kernels are chosen once, when the library loads:
+     * BV2J_ISA=avx2 or -Dbv2j.isa=avx2 set before then also puts OpenBLAS on its Haswell kernels.
+     */
+    public static void setIsa(Isa wanted) {
+        if (wanted == Isa.AVX512 && maxIsa() != Isa.AVX512) {
+            throw new Bv2jException(cpuIsa() == Isa.AVX512 ? "AVX-512 is switched off (BV2J_ISA / bv2j.isa = avx2)"
+                    : "this CPU has no AVX-512F: bv2j's kernels run on avx2 here");
+        }
+        isa = wanted;
+    }
+
+    public static Isa isa() {
+        Isa v = isa;
+        if (v == null) isa = v = initialIsa(); // racing threads compute the same value
+        return v;
+    }
+
+    /** -Dbv2j.isa or BV2J_ISA when given (refused if the CPU lacks it), else the CPU's best. */
+    private static Isa initialIsa() {
+        if (Isa.requested() == Isa.AVX512 && cpuIsa() != Isa.AVX512) {
+            throw new Bv2jException("bv2j.isa / BV2J_ISA asks for avx512, but this CPU has no AVX-512F");
+        }
+        return maxIsa();
     }
 
     /** Scratch bytes held by the calling thread's context, for leak checks. */
@@ -142,7 +201,7 @@ public final class NativeContext {
             MemorySegment h = (MemorySegment) CREATE.invokeExact(path, threads);
             if (h.equals(MemorySegment.NULL)) {
                 MemorySegment err = (MemorySegment) OPEN_ERROR.invokeExact();
-                throw new Bv2jException("cannot open OpenBLAS at " + lib.blasPath() + ": "
+                throw new Bv2jException("cannot create bv2j's native context (OpenBLAS at " + lib.blasPath() + "): "
                         + err.reinterpret(512).getString(0));
             }
             NativeContext ctx = new NativeContext(h);

@@ -114,13 +114,17 @@ public final class NativeLibrary {
      * Chooses OpenBLAS's kernel set for our own bundled copy. OpenBLAS's detection (and machine-wide
      * presets such as OPENBLAS_CORETYPE=Haswell, meant for the system's numpy) leave AVX-512 AMD
      * cores on the AVX2 kernels; on a CPU with the AVX-512 subsets the SkylakeX kernels use we ask
-     * for them (decoder 2.07 s → 1.71 s here, see BENCHMARKS.md). BV2J_BLAS_CORETYPE overrides the
-     * choice, e.g. Haswell to get the old kernels back.
+     * for them (decoder 2.07 s → 1.71 s on Zen 5). BV2J_ISA=avx2 (or -Dbv2j.isa=avx2) asks for the
+     * Haswell kernels, as an AVX2 CPU runs them. BV2J_BLAS_CORETYPE overrides both.
      */
     private static void chooseBlasCore() {
         String forced = System.getenv("BV2J_BLAS_CORETYPE");
         if (forced != null && !forced.isBlank()) {
             setenv("OPENBLAS_CORETYPE", forced.strip(), true);
+            return;
+        }
+        if (Isa.requested() == Isa.AVX2) {
+            setenv("OPENBLAS_CORETYPE", "Haswell", true);
             return;
         }
         String flags;

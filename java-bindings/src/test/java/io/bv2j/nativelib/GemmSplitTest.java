@@ -14,9 +14,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * bv2j_gemm splits large products over OpenMP threads (by columns or by rows), each block a
- * single-threaded OpenBLAS call, and runs many small products one per thread. Each split must
- * give exactly what one thread gives (every element is still reduced over k by one call), and
- * both must match a double-precision product, for odd shapes, both transposes, beta ≠ 0 and batch > 1.
+ * single-threaded OpenBLAS call, and runs many small products one per thread. Every element is
+ * still reduced over k by one call, but not always in the same order: OpenBLAS picks its
+ * micro-kernel and edge handling from the block's shape (its Haswell kernels give a narrower
+ * slice other last bits), so a split is not bit-exact with one thread. What does hold, and is
+ * asserted: the same thread count gives the same bits on every run, and every element of both
+ * lies within the float32 dot-product error bound gamma(k+2) = (k+2)u / (1 - (k+2)u), u = 2^-24,
+ * of the exact product, relative to alpha sum |a b| + |beta c| — for odd shapes, both transposes,
+ * beta != 0 and batch > 1.
  */
 class GemmSplitTest {
     private final int savedThreads = NativeContext.threads();
@@ -47,8 +52,11 @@ class GemmSplitTest {
                 strideC, batch);
         float[] split = run(2, transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c0, ldc,
                 strideC, batch);
-        assertArrayEquals(serial, split, "two threads must give one thread's result bit for bit");
+        float[] splitAgain = run(2, transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c0, ldc,
+                strideC, batch);
+        assertArrayEquals(split, splitAgain, "the same thread count must give the same bits");
 
+        double u = Math.ulp(1.0f) / 2, gamma = (k + 2) * u / (1 - (k + 2) * u);
         double worst = 0;
         for (int p = 0; p < batch; p++) {
             for (int i = 0; i < m; i++) {
@@ -66,11 +74,12 @@ class GemmSplitTest {
                         mag += Math.abs(av * bv);
                     }
                     double want = alpha * acc + beta * c0[ci];
-                    worst = Math.max(worst, Math.abs(split[ci] - want) / (alpha * mag + Math.abs(beta * c0[ci]) + 1e-30));
+                    double scale = alpha * mag + Math.abs(beta * c0[ci]) + Double.MIN_NORMAL;
+                    worst = Math.max(worst, Math.max(Math.abs(split[ci] - want), Math.abs(serial[ci] - want)) / scale);
                 }
             }
         }
-        assertTrue(worst < 1e-5, "relative error " + worst);
+        assertTrue(worst <= gamma, "error " + worst + " of alpha sum |ab| + |beta c| exceeds gamma(k+2) = " + gamma);
     }
 
     private static float[] run(int threads, boolean transA, boolean transB, int m, int n, int k, float alpha,

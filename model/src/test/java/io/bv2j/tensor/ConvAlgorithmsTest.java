@@ -1,9 +1,11 @@
 package io.bv2j.tensor;
 
+import io.bv2j.nativelib.Isa;
 import io.bv2j.nativelib.Kernels;
 import io.bv2j.nativelib.NativeContext;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
@@ -14,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The three algorithms behind the fused convolution against a float64 convolution: im2col + GEMM
- * (native/src/conv.c), Winograd F(4, r) (winograd.c) and the AVX-512 implicit GEMM
- * (conv_direct.c). Random shapes, every kernel width from 1 (2 for Winograd) to 13 (one Winograd
+ * (native/src/conv.c), Winograd F(4, r) (isa/winograd.c) and the implicit GEMM on register tiles
+ * (isa/conv_direct.c), the last two on each instruction set (AVX2 + FMA, AVX-512). Random shapes, every kernel width from 1 (2 for Winograd) to 13 (one Winograd
  * chunk, several, short last chunks), dilations 1..6 (Winograd's fixed-dilation copies 1/3/5 and
  * its checked path), asymmetric padding, outputs shorter than one tile, batch > 1 and 1..3
  * threads. Every algorithm must land within the module tolerance of the float64 result.
@@ -64,7 +66,7 @@ class ConvAlgorithmsTest {
             close("im2col " + c, want, viaIm2col.toArray());
             close("direct " + c, want, direct(xt, wt, bs, rs, c, slope));
             if (c.k >= 2) {
-                // Winograd's products on the own AVX-512 tiles and on OpenBLAS (the fallback).
+                // Winograd's products on the own register tiles and on OpenBLAS (the fallback).
                 boolean saved = NativeContext.ownGemm();
                 try {
                     for (boolean own : new boolean[]{true, false}) {
@@ -101,22 +103,26 @@ class ConvAlgorithmsTest {
         if (!(rel <= TOL)) fail(what + ": relative L2 error " + rel + " > " + TOL);
     }
 
-    private static void onThreads(Runnable body) {
-        int saved = NativeContext.threads();
-        try {
-            for (int threads : new int[]{1, 2, 3}) {
-                NativeContext.setThreads(threads);
-                body.run();
+    /** body on `isa` at 1, 2 and 3 threads. */
+    private static void onThreads(Isa isa, Runnable body) {
+        OnIsa.run(isa, () -> {
+            int saved = NativeContext.threads();
+            try {
+                for (int threads : new int[]{1, 2, 3}) {
+                    NativeContext.setThreads(threads);
+                    body.run();
+                }
+            } finally {
+                NativeContext.setThreads(saved);
             }
-        } finally {
-            NativeContext.setThreads(saved);
-        }
+        });
     }
 
-    @Test
-    void randomShapesMatchTheFloat64Convolution() {
+    @ParameterizedTest
+    @EnumSource(Isa.class)
+    void randomShapesMatchTheFloat64Convolution(Isa isa) {
         Random r = new Random(401);
-        onThreads(() -> {
+        onThreads(isa, () -> {
             for (int it = 0; it < 40; it++) {
                 int k = 1 + r.nextInt(13), d = 1 + r.nextInt(6);
                 int tIn = r.nextInt(4) == 0 ? 1 + r.nextInt(8) : 1 + r.nextInt(300);
@@ -128,10 +134,11 @@ class ConvAlgorithmsTest {
         });
     }
 
-    @Test
-    void residualBlockShapesMatchTheFloat64Convolution() {
+    @ParameterizedTest
+    @EnumSource(Isa.class)
+    void residualBlockShapesMatchTheFloat64Convolution(Isa isa) {
         Random r = new Random(402);
-        onThreads(() -> {
+        onThreads(isa, () -> {
             // HiFi-GAN ResBlock1/2 convolutions ("same" padding), several work units per item,
             // ragged last units and super-tiles that run past the output.
             for (int[] kd : new int[][]{{3, 1}, {3, 5}, {7, 3}, {11, 1}, {11, 5}}) {
@@ -143,10 +150,11 @@ class ConvAlgorithmsTest {
         });
     }
 
-    @Test
-    void directConvolutionCoversItsBlockingAndWorkSplits() {
+    @ParameterizedTest
+    @EnumSource(Isa.class)
+    void directConvolutionCoversItsBlockingAndWorkSplits(Isa isa) {
         Random r = new Random(403);
-        onThreads(() -> {
+        onThreads(isa, () -> {
             // More than one pass over 256 GEMM rows (c_in * k > 256) and over 192 output channels;
             // a short item (split by output rows) and a long one (split by time panels, several
             // output blocks, input rows a page apart so panels are copied); 1x1.
@@ -157,11 +165,13 @@ class ConvAlgorithmsTest {
         });
     }
 
-    @Test
-    void directConvolutionGivesTheSameBitsOnAnyThreadCount() {
-        Assumptions.assumeTrue(Kernels.hasDirectConv(),
-                "this CPU has no AVX-512F: conv1d_direct runs im2col, whose GEMM split depends on the thread count");
-        Random r = new Random(404);
+    @ParameterizedTest
+    @EnumSource(Isa.class)
+    void directConvolutionGivesTheSameBitsOnAnyThreadCount(Isa isa) {
+        OnIsa.run(isa, () -> sameBitsOnAnyThreadCount(new Random(404)));
+    }
+
+    private static void sameBitsOnAnyThreadCount(Random r) {
         for (Case c : new Case[]{new Case(1, 100, 150, 400, 5, 1, 2, 2, true, true, true),
                 new Case(3, 40, 900, 60, 3, 3, 3, 3, true, false, false)}) {
             float[] x = randn(r, c.batch * c.cIn * c.tIn, 1), w = randn(r, c.cOut * c.cIn * c.k, 0.1);

@@ -1,8 +1,11 @@
 package io.bv2j.tensor;
 
+import io.bv2j.nativelib.Isa;
 import io.bv2j.nativelib.NativeContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -715,12 +718,16 @@ class OpsTest {
         }
     }
 
-    @Test
-    void relAttention() {
-        Random r = new Random(1001);
+    @ParameterizedTest
+    @EnumSource(Isa.class)
+    void relAttention(Isa isa) {
+        OnIsa.run(isa, () -> relAttentionOnTilesAndOpenBlas(new Random(1001)));
+    }
+
+    private void relAttentionOnTilesAndOpenBlas(Random r) {
         boolean saved = NativeContext.ownGemm();
         try {
-            // Products on bv2j's own AVX-512 tiles (where the CPU has them) and on OpenBLAS.
+            // Products on bv2j's own register tiles and on OpenBLAS.
             for (boolean own : new boolean[]{true, false}) {
                 NativeContext.setOwnGemm(own);
                 for (int heads : new int[]{1, 2}) {

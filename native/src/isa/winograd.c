@@ -13,12 +13,16 @@
  * input window is x[w*4d + s + d*e - pad] (e < alpha). A filter chunk g shifts the window by
  * 4dg positions, i.e. by g*d columns, so every chunk reads the same transformed input, shifted.
  * The column's four inputs e < 4 come from row e of the "phase" buffer at col, the inputs
- * e >= 4 from row e - 4 at col + d. */
+ * e >= 4 from row e - 4 at col + d.
+ *
+ * Compiled once per instruction set (isa_vec.h), so the transforms' loops run on the context's
+ * vector width and the products on its register tiles. */
 #include <math.h>
 #include <omp.h>
 #include <stdint.h>
 #include <string.h>
 #include "internal.h"
+#include "isa_vec.h"
 
 enum { WG_M = 4, WG_RMAX = 4, WG_AMAX = WG_M + WG_RMAX - 1 };
 
@@ -98,7 +102,7 @@ static inline int64_t wg_pos(const wg_shape *s, int64_t col) {
 /* u[p][co][g*c_in + ci] = sum_q G[p][q] w[co][ci][g*r + q]: the filters at the points, laid out
  * as one [c_out, chunks*c_in] GEMM operand per point. Each output channel's taps are first
  * transposed to [tap][ci] (wt, c_in * kernel floats) so the sums run along ci, vectorised. */
-BV2J_AVX512_CLONES static void wg_filters(const wg_shape *s, const float *w, float *u, float *wt_all, int threads) {
+static void wg_filters(const wg_shape *s, const float *w, float *u, float *wt_all, int threads) {
     const int64_t r = s->pl.r, alpha = s->pl.alpha, k = s->kernel, c_in = s->c_in;
 #pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1 && s->c_out * s->krows * alpha > BV2J_PARALLEL_MIN)
     for (int64_t co = 0; co < s->c_out; co++) {
@@ -196,7 +200,7 @@ enum { WG_BLOCK = 64 };
 
 /* y[pos(col) + d*i] = o[i][j] + bias + residual for the block's columns col = col0 + j; for
  * d = 1 the four outputs of a column are consecutive, for d > 1 runs of d columns are. */
-BV2J_AVX512_CLONES static void wg_scatter(const wg_shape *s, const float o[WG_M][WG_BLOCK], float *yr,
+static void wg_scatter(const wg_shape *s, const float o[WG_M][WG_BLOCK], float *yr,
                        const float *rr, float b0, int64_t col0, int64_t nb) {
     const int64_t d = s->d;
     int64_t j = 0, res = col0 % d, base = wg_pos(s, col0) - res;
@@ -215,7 +219,7 @@ BV2J_AVX512_CLONES static void wg_scatter(const wg_shape *s, const float o[WG_M]
 }
 
 /* d = 1: column j's outputs are y[4 (col0 + j) + i]; written in time order. */
-BV2J_AVX512_CLONES static void wg_scatter_dense(const wg_shape *s, const float o[WG_M][WG_BLOCK], float *yr,
+static void wg_scatter_dense(const wg_shape *s, const float o[WG_M][WG_BLOCK], float *yr,
                              const float *rr, float b0, int64_t col0, int64_t nb) {
     const int64_t t0 = col0 * WG_M;
     if (t0 + nb * WG_M > s->t_out) {
@@ -233,7 +237,7 @@ BV2J_AVX512_CLONES static void wg_scatter_dense(const wg_shape *s, const float o
     }
 }
 
-/* Sixteen floats at any alignment: one AVX-512 register, or two AVX2 ones in the default clone. */
+/* Sixteen floats at any alignment: one AVX-512 register, or two AVX2 ones in the AVX2 copy. */
 typedef float wg_vec __attribute__((vector_size(64), aligned(4)));
 
 /* dst[j] = sum_e coef[e] * src[e][j] for j < nb, skipping zero coefficients. Each 16-column
@@ -282,7 +286,7 @@ static int64_t wg_unit_floats(const bv2j_ctx *ctx, const wg_shape *s) {
 }
 
 /* One work unit on the calling thread: columns c0 .. c0+n-1 of one batch item. */
-BV2J_AVX512_CLONES static void wg_unit(const bv2j_ctx *ctx, const wg_shape *s, const float *xb,
+static void wg_unit(const bv2j_ctx *ctx, const wg_shape *s, const float *xb,
                                        const float *u, const float *bias, const float *rb,
                                        float *yb, float *buf, int64_t c0, int64_t n) {
     const int alpha = s->pl.alpha;
@@ -316,7 +320,7 @@ BV2J_AVX512_CLONES static void wg_unit(const bv2j_ctx *ctx, const wg_shape *s, c
         const float *up = u + (int64_t) p * s->c_out * s->krows, *vp = vt + (int64_t) p * s->c_in * ld;
         float *mp = mm + (int64_t) p * s->c_out * width;
         if (ctx->own_gemm) {
-            bv2j_gemm_avx512_rows(s->c_out, n, s->krows, up, s->krows, vp, rows, mp, width, 0);
+            ISA(bv2j_gemm_tiles_rows)(s->c_out, n, s->krows, up, s->krows, vp, rows, mp, width, 0);
         } else {
             float *bp = bm + (int64_t) p * s->krows * width;
             for (int64_t g = 0; g < s->chunks; g++)
@@ -359,7 +363,7 @@ static int64_t wg_width(const wg_shape *s, int64_t batch, int threads) {
     return n;
 }
 
-int bv2j_conv1d_winograd(bv2j_ctx *ctx, const float *x, const float *w, const float *bias,
+int ISA(bv2j_conv1d_winograd)(bv2j_ctx *ctx, const float *x, const float *w, const float *bias,
                          const float *residual, float *y, int64_t batch, int64_t c_in,
                          int64_t t_in, int64_t c_out, int64_t t_out, int64_t kernel,
                          int64_t pad_left, int64_t dilation, int in_act, float in_slope) {

@@ -1,6 +1,8 @@
-/* Stride-1 conv1d as an implicit GEMM on AVX-512 ("direct"):
+/* Stride-1 conv1d as an implicit GEMM ("direct"):
  *   y[co, t] += sum over r = ci*K + j of w[co, r] * x[ci, t + j*d - pad]
- * computed in 12 x 32 register tiles that read the weights and the input where they lie.
+ * computed in register tiles that read the weights and the input where they lie: 12 x 32 on
+ * AVX-512 (24 zmm accumulators), 6 x 16 on AVX2 + FMA (12 ymm accumulators). Compiled once per
+ * instruction set (isa_vec.h); isa.c picks the copy.
  *
  * Why not im2col + OpenBLAS here: OpenBLAS repacks the whole weight matrix at every call, and
  * at text-side lengths (160 frames, split over two threads) its copy routines took 17% of the
@@ -13,20 +15,19 @@
  * Every output is reduced over r in order, in blocks of KC rows added into y, whatever the
  * thread count or split: results do not depend on the number of threads.
  *
- * The same register tiles serve Winograd's per-point products (bv2j_gemm_avx512_rows: the
+ * The same register tiles serve Winograd's per-point products (gemm_tiles_rows: the
  * transformed input rows read where the transform wrote them), where OpenBLAS's packing of both
  * operands and the copies that laid the rows out for it cost ~14% of the decoder, and
- * attention's two products per block of queries (bv2j_gemm_avx512). */
-#include <immintrin.h>
+ * attention's two products per block of queries (gemm_tiles). */
 #include <omp.h>
 #include <string.h>
 #include "internal.h"
+#include "isa_vec.h"
 
-/* Register tile MR x NR (24 accumulators of 16 floats), KC rows per pass (a panel of B is
- * KC x NR floats = 32 KiB, held in L1), MC weight rows per pass (MC x KC = 192 KiB, in L2). */
-enum { MR = 12, NR = 32, KC = 256, MC = 192 };
-
-#define DIRECT_TARGET __attribute__((target("avx512f,fma")))
+/* Register tile MR x NR (two registers wide), KC rows per pass (a panel of B is KC x NR floats:
+ * 32 KiB on AVX-512, 16 KiB on AVX2, held in L1), MC weight rows per pass (MC x KC = 192 KiB, in
+ * L2; a multiple of both tile heights). */
+enum { MR = TILE_MR, NR = 2 * VL, KC = 256, MC = 192 };
 
 /* One batch item's problem; y already holds bias + residual. */
 typedef struct {
@@ -38,47 +39,47 @@ typedef struct {
 
 /* C[mr, NR] = A[mr, kc] B[kc, NR] (+ C when load_c) where row k of B starts at b + boff[k];
  * lanes outside the masks are neither read nor written. */
-static inline __attribute__((always_inline)) DIRECT_TARGET void
+static inline __attribute__((always_inline)) void
 tile(const int mr, int64_t kc, const float *a, int64_t lda, const float *b, const int64_t *boff,
-     float *c, int64_t ldc, __mmask16 m0, __mmask16 m1, int load_c) {
-    __m512 acc[MR][2];
-    for (int i = 0; i < mr; i++) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
+     float *c, int64_t ldc, vmask m0, vmask m1, int load_c) {
+    vf acc[MR][2];
+    for (int i = 0; i < mr; i++) acc[i][0] = acc[i][1] = vzero();
     for (int64_t k = 0; k < kc; k++) {
         const float *bk = b + boff[k];
-        const __m512 b0 = _mm512_maskz_loadu_ps(m0, bk), b1 = _mm512_maskz_loadu_ps(m1, bk + 16);
+        const vf b0 = vload_masked(m0, bk), b1 = vload_masked(m1, bk + VL);
         for (int i = 0; i < mr; i++) {
-            const __m512 ai = _mm512_set1_ps(a[i * lda + k]);
-            acc[i][0] = _mm512_fmadd_ps(ai, b0, acc[i][0]);
-            acc[i][1] = _mm512_fmadd_ps(ai, b1, acc[i][1]);
+            const vf ai = vbroadcast(a[i * lda + k]);
+            acc[i][0] = vfmadd(ai, b0, acc[i][0]);
+            acc[i][1] = vfmadd(ai, b1, acc[i][1]);
         }
     }
     for (int i = 0; i < mr; i++) {
         float *ci = c + i * ldc;
         if (load_c) {
-            acc[i][0] = _mm512_add_ps(_mm512_maskz_loadu_ps(m0, ci), acc[i][0]);
-            acc[i][1] = _mm512_add_ps(_mm512_maskz_loadu_ps(m1, ci + 16), acc[i][1]);
+            acc[i][0] = vadd(vload_masked(m0, ci), acc[i][0]);
+            acc[i][1] = vadd(vload_masked(m1, ci + VL), acc[i][1]);
         }
-        _mm512_mask_storeu_ps(ci, m0, acc[i][0]);
-        _mm512_mask_storeu_ps(ci + 16, m1, acc[i][1]);
+        vstore_masked(ci, m0, acc[i][0]);
+        vstore_masked(ci + VL, m1, acc[i][1]);
     }
 }
 
 /* The tile with the row count fixed at compile time, so the accumulators live in registers. */
 #define TILE_ROWS(R) case R: tile(R, kc, a, lda, b, boff, c, ldc, m0, m1, load_c); break;
-static DIRECT_TARGET void tile_rows(int mr, int64_t kc, const float *a, int64_t lda, const float *b,
-                                    const int64_t *boff, float *c, int64_t ldc, __mmask16 m0,
-                                    __mmask16 m1, int load_c) {
+static void tile_rows(int mr, int64_t kc, const float *a, int64_t lda, const float *b,
+                                    const int64_t *boff, float *c, int64_t ldc, vmask m0,
+                                    vmask m1, int load_c) {
     switch (mr) {
+#if TILE_MR == 12
         TILE_ROWS(12) TILE_ROWS(11) TILE_ROWS(10) TILE_ROWS(9) TILE_ROWS(8) TILE_ROWS(7)
+#elif TILE_MR != 6
+#error "tile_rows has no cases for this TILE_MR"
+#endif
         TILE_ROWS(6) TILE_ROWS(5) TILE_ROWS(4) TILE_ROWS(3) TILE_ROWS(2) TILE_ROWS(1)
         default: break;
     }
 }
 #undef TILE_ROWS
-
-static inline __mmask16 lanes(int64_t n) {
-    return n >= 16 ? (__mmask16) 0xFFFF : n <= 0 ? (__mmask16) 0 : (__mmask16) ((1u << n) - 1);
-}
 
 /* Rows k0 .. k0+kc of the panel starting at output t0 (width w), gathered with zeros where the
  * window leaves x: pack[k*NR + u] = x[ci, t0 + u + j*d - pad] for r = k0 + k = ci*K + j. */
@@ -96,8 +97,8 @@ static void gather_panel(const direct_job *jb, int64_t k0, int64_t kc, int64_t t
     }
 }
 
-/* bv2j_gemm_avx512_rows for k > 0: the same blocking as direct_block, every panel read in place. */
-static DIRECT_TARGET void gemm_blocks(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
+/* gemm_tiles_rows for k > 0: the same blocking as direct_block, every panel read in place. */
+static void gemm_blocks(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
                                       const float *b, const int64_t *row_off, float *c,
                                       int64_t ldc, int accumulate) {
     for (int64_t k0 = 0; k0 < k; k0 += KC) {
@@ -110,7 +111,7 @@ static DIRECT_TARGET void gemm_blocks(int64_t m, int64_t n, int64_t k, const flo
                 for (int64_t i = m0; i < m1; i += MR) {
                     const int mr = m1 - i < MR ? (int) (m1 - i) : MR;
                     tile_rows(mr, kc, a + i * lda + k0, lda, b + j0, row_off + k0, c + i * ldc + j0,
-                              ldc, lanes(w), lanes(w - 16), load_c);
+                              ldc, vmask_lanes(w), vmask_lanes(w - VL), load_c);
                 }
             }
         }
@@ -120,7 +121,7 @@ static DIRECT_TARGET void gemm_blocks(int64_t m, int64_t n, int64_t k, const flo
 /* Output rows [i0, i1) and column panels [q0, q1) of one item, one pass per KC rows of the
  * GEMM. off_x (KC entries) and pack (KC x NR floats) are the calling thread's;
  * off_pack[k] = k * NR. */
-static DIRECT_TARGET void direct_panels(const direct_job *jb, int64_t i0, int64_t i1, int64_t q0,
+static void direct_panels(const direct_job *jb, int64_t i0, int64_t i1, int64_t q0,
                                         int64_t q1, int64_t *off_x, const int64_t *off_pack,
                                         float *pack) {
     /* Panels whose every window lies inside x are read in place, unless x's rows are a page
@@ -138,7 +139,7 @@ static DIRECT_TARGET void direct_panels(const direct_job *jb, int64_t i0, int64_
             const int64_t m1 = i1 - m0 < MC ? i1 : m0 + MC;
             for (int64_t q = q0; q < q1; q++) {
                 const int64_t t0 = q * NR, w = jb->t_out - t0 < NR ? jb->t_out - t0 : NR;
-                const __mmask16 mask0 = lanes(w), mask1 = lanes(w - 16);
+                const vmask mask0 = vmask_lanes(w), mask1 = vmask_lanes(w - VL);
                 const float *b;
                 const int64_t *boff;
                 if (t0 - jb->pad >= 0 && t0 + w - 1 + reach < jb->t_in) {
@@ -177,7 +178,7 @@ static void direct_block(const direct_job *jb, int64_t i0, int64_t i1, int64_t q
         direct_panels(jb, i0, i1, qb, q1 - qb < per ? q1 : qb + per, off_x, off_pack, pack);
 }
 
-void bv2j_gemm_avx512_rows(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
+void ISA(bv2j_gemm_tiles_rows)(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
                            const float *b, const int64_t *row_off, float *c, int64_t ldc,
                            int accumulate) {
     if (k == 0) {
@@ -188,10 +189,10 @@ void bv2j_gemm_avx512_rows(int64_t m, int64_t n, int64_t k, const float *a, int6
     gemm_blocks(m, n, k, a, lda, b, row_off, c, ldc, accumulate);
 }
 
-void bv2j_gemm_avx512(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
+void ISA(bv2j_gemm_tiles)(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
                       const float *b, int64_t ldb, float *c, int64_t ldc, int accumulate) {
     if (k == 0) {
-        bv2j_gemm_avx512_rows(m, n, 0, a, lda, b, NULL, c, ldc, accumulate);
+        ISA(bv2j_gemm_tiles_rows)(m, n, 0, a, lda, b, NULL, c, ldc, accumulate);
         return;
     }
     int64_t off[KC];
@@ -227,19 +228,10 @@ static void activate(const float *restrict x, float *restrict dst, int64_t n, fl
     }
 }
 
-int bv2j_has_direct_conv(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f");
-}
-
-int bv2j_conv1d_direct(bv2j_ctx *ctx, const float *x, const float *w, const float *bias,
+int ISA(bv2j_conv1d_direct)(bv2j_ctx *ctx, const float *x, const float *w, const float *bias,
                        const float *residual, float *y, int64_t batch, int64_t c_in, int64_t t_in,
                        int64_t c_out, int64_t t_out, int64_t kernel, int64_t pad_left,
                        int64_t dilation, int in_act, float in_slope) {
-    if (!bv2j_has_direct_conv()) {
-        return bv2j_conv1d_im2col(ctx, x, w, bias, residual, y, batch, c_in, t_in, c_out, t_out,
-                                  kernel, 1, pad_left, dilation, in_act, in_slope);
-    }
     BV2J_CHECK(ctx && x && w && y);
     BV2J_CHECK(batch >= 0 && c_in > 0 && t_in >= 0 && c_out > 0 && t_out >= 0);
     BV2J_CHECK(kernel > 0 && pad_left >= 0 && dilation > 0);
