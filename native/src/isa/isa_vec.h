@@ -20,6 +20,7 @@ typedef __mmask16 vmask;
 static inline vmask vmask_lanes(int64_t n) {
     return n >= 16 ? (vmask) 0xFFFF : n <= 0 ? (vmask) 0 : (vmask) ((1u << n) - 1);
 }
+static inline vf vload(const float *p) { return _mm512_loadu_ps(p); }
 static inline vf vload_masked(vmask m, const float *p) { return _mm512_maskz_loadu_ps(m, p); }
 static inline void vstore_masked(float *p, vmask m, vf v) { _mm512_mask_storeu_ps(p, m, v); }
 static inline vf vzero(void) { return _mm512_setzero_ps(); }
@@ -40,6 +41,7 @@ static inline vmask vmask_lanes(int64_t n) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32(k), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 /* Masked lanes are neither read nor written, so panels at the end of a buffer never fault. */
+static inline vf vload(const float *p) { return _mm256_loadu_ps(p); }
 static inline vf vload_masked(vmask m, const float *p) { return _mm256_maskload_ps(p, m); }
 static inline void vstore_masked(float *p, vmask m, vf v) { _mm256_maskstore_ps(p, m, v); }
 static inline vf vzero(void) { return _mm256_setzero_ps(); }

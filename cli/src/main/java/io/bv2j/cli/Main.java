@@ -39,16 +39,26 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
-        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+        cl.setExecutionExceptionHandler((thrown, line, parsed) -> {
+            Throwable ex = unwrapInitializer(thrown);
             report(ex, debug, err);
             return isBadInput(ex) ? EXIT_BAD_INPUT : EXIT_INTERNAL;
         });
         try {
             return cl.execute(rest);
-        } catch (Throwable t) { // e.g. errors while picocli builds the model
-            report(t, debug, err);
-            return EXIT_INTERNAL;
+        } catch (Throwable t) { // Errors (picocli's handler sees only Exceptions), failures building the model
+            Throwable ex = unwrapInitializer(t);
+            report(ex, debug, err);
+            return isBadInput(ex) ? EXIT_BAD_INPUT : EXIT_INTERNAL;
         }
+    }
+
+    /**
+     * A setting the native library refuses while it loads (e.g. BV2J_ISA=foo) surfaces inside the
+     * static initializer of whichever class first touched it; the user needs the reason.
+     */
+    private static Throwable unwrapInitializer(Throwable ex) {
+        return ex instanceof ExceptionInInitializerError e && e.getCause() != null ? e.getCause() : ex;
     }
 
     private static boolean isBadInput(Throwable ex) {
