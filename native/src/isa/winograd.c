@@ -28,12 +28,28 @@ enum { WG_M = 4, WG_RMAX = 4, WG_AMAX = WG_M + WG_RMAX - 1 };
 
 static const double WG_POINTS[WG_AMAX - 1] = {0.0, 1.0, -1.0, 2.0, -2.0, 0.5};
 
+/* The nonzero terms of one row of a transform matrix, in column order. */
+typedef struct {
+    int n;
+    int col[WG_AMAX];
+    float coef[WG_AMAX];
+} wg_terms;
+
 typedef struct {
     int r, alpha;
-    float at[WG_M][WG_AMAX];    /* products -> outputs */
     float g[WG_AMAX][WG_RMAX];  /* taps -> filter at the points */
-    float bt[WG_AMAX][WG_AMAX]; /* input window -> input at the points */
+    wg_terms at[WG_M];          /* products -> outputs */
+    wg_terms bt[WG_AMAX];       /* input window -> input at the points */
 } wg_plan;
+
+static void wg_terms_of(wg_terms *t, const float *row, int n) {
+    t->n = 0;
+    for (int e = 0; e < n; e++) {
+        if (row[e] == 0.0f) continue;
+        t->col[t->n] = e;
+        t->coef[t->n++] = row[e];
+    }
+}
 
 /* Row p, column j of the evaluation matrix of polynomials with n coefficients; the last row is
  * the point at infinity, which picks the leading coefficient. */
@@ -75,11 +91,14 @@ static void wg_plan_init(wg_plan *pl, int r) {
     memset(pl, 0, sizeof *pl);
     pl->r = r;
     pl->alpha = alpha;
+    float at[WG_M][WG_AMAX] = {{0}}, bt[WG_AMAX][WG_AMAX] = {{0}};
     for (int p = 0; p < alpha; p++) {
-        for (int i = 0; i < WG_M; i++) pl->at[i][p] = (float) wg_eval(p, i, WG_M, alpha);
+        for (int i = 0; i < WG_M; i++) at[i][p] = (float) wg_eval(p, i, WG_M, alpha);
         for (int q = 0; q < r; q++) pl->g[p][q] = (float) wg_eval(p, q, r, alpha);
-        for (int e = 0; e < alpha; e++) pl->bt[p][e] = (float) vinv[e][p];
+        for (int e = 0; e < alpha; e++) bt[p][e] = (float) vinv[e][p];
     }
+    for (int i = 0; i < WG_M; i++) wg_terms_of(&pl->at[i], at[i], alpha);
+    for (int p = 0; p < alpha; p++) wg_terms_of(&pl->bt[p], bt[p], alpha);
 }
 
 /* Per-call shape of the problem. */
@@ -237,28 +256,25 @@ static void wg_scatter_dense(const wg_shape *s, const float o[WG_M][WG_BLOCK], f
     }
 }
 
-/* Sixteen floats at any alignment: one AVX-512 register, or two AVX2 ones in the AVX2 copy. */
-typedef float wg_vec __attribute__((vector_size(64), aligned(4)));
+/* One register of floats at any alignment (a generic vector wider than the hardware's is split
+ * by GCC through the stack: 16 floats on AVX2 cost more in spills than in arithmetic). */
+typedef float wg_vec __attribute__((vector_size(VL * sizeof(float)), aligned(4)));
 
-/* dst[j] = sum_e coef[e] * src[e][j] for j < nb, skipping zero coefficients. Each 16-column
+/* dst[j] = sum over the row's nonzero terms of coef * src[col][j] for j < nb. Each VL-column
  * slice sums its terms in a register and is stored once (a pass per term stored and reloaded
  * dst for every term); the terms are added in the same order either way. */
 static inline void wg_combine(float *restrict dst, const float *const src[WG_AMAX],
-                              const float *coef, int terms, int64_t nb) {
-    float k[WG_AMAX];
-    const float *sv[WG_AMAX];
-    int n = 0;
-    for (int e = 0; e < terms; e++) {
-        if (coef[e] == 0.0f) continue;
-        k[n] = coef[e];
-        sv[n++] = src[e];
-    }
+                              const wg_terms *row, int64_t nb) {
+    const int n = row->n;
+    const float *k = row->coef;
     if (n == 0) {
         for (int64_t j = 0; j < nb; j++) dst[j] = 0.0f;
         return;
     }
+    const float *sv[WG_AMAX] = {src[row->col[0]]};
+    for (int t = 1; t < n; t++) sv[t] = src[row->col[t]];
     int64_t j = 0;
-    for (; j + 16 <= nb; j += 16) {
+    for (; j + VL <= nb; j += VL) {
         wg_vec acc = k[0] * *(const wg_vec *) (sv[0] + j);
         for (int t = 1; t < n; t++) acc += k[t] * *(const wg_vec *) (sv[t] + j);
         *(wg_vec *) (dst + j) = acc;
@@ -309,7 +325,7 @@ static void wg_unit(const bv2j_ctx *ctx, const wg_shape *s, const float *xb,
             const float *src[WG_AMAX];
             for (int e = 0; e < alpha; e++) src[e] = ph + (e % WG_M) * ld + (e / WG_M) * d + cb;
             for (int p = 0; p < alpha; p++)
-                wg_combine(vt + ((int64_t) p * s->c_in + ci) * ld + cb, src, s->pl.bt[p], alpha, nb);
+                wg_combine(vt + ((int64_t) p * s->c_in + ci) * ld + cb, src, &s->pl.bt[p], nb);
         }
     }
     /* The own GEMM reads each point's transformed rows where they lie. */
@@ -339,7 +355,7 @@ static void wg_unit(const bv2j_ctx *ctx, const wg_shape *s, const float *xb,
             const float *src[WG_AMAX];
             for (int p = 0; p < alpha; p++) src[p] = mm + ((int64_t) p * s->c_out + co) * width + cb;
             float o[WG_M][WG_BLOCK];
-            for (int i = 0; i < WG_M; i++) wg_combine(o[i], src, s->pl.at[i], alpha, nb);
+            for (int i = 0; i < WG_M; i++) wg_combine(o[i], src, &s->pl.at[i], nb);
             if (d == 1) wg_scatter_dense(s, (const float (*)[WG_BLOCK]) o, yr, rr, b0, c0 + cb, nb);
             else wg_scatter(s, (const float (*)[WG_BLOCK]) o, yr, rr, b0, c0 + cb, nb);
         }
