@@ -4,8 +4,12 @@ import io.bv2j.model.Generator;
 import io.bv2j.tensor.Ops;
 import io.bv2j.tensor.Scope;
 import io.bv2j.tensor.Tensor;
+import io.bv2j.tensor.Workers;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Runs the decoder over a latent in chunks of frames, each with enough neighbouring frames on
@@ -44,15 +48,51 @@ public final class StreamingDecoder {
 
     /** z [1, C, T] (already masked) and g [1, gin, 1]; each chunk's samples go to `sink` in order. */
     public void decode(Tensor z, Tensor g, int frames, Consumer<float[]> sink) {
-        int hop = dec.hop();
         for (int start = 0, size = firstChunkFrames; start < frames; start += size, size = chunkFrames) {
-            int end = Math.min(frames, start + size);
-            int from = Math.max(0, start - contextFrames), to = Math.min(z.dim(2), end + contextFrames);
-            try (Scope ignored = Scope.open()) {
-                Tensor o = dec.forward(Ops.narrow(z, 2, from, to - from), g);    // [1, 1, (to - from) * hop]
-                int skip = (start - from) * hop, keep = (end - start) * hop;
-                sink.accept(Ops.narrow(o, 2, skip, keep).toArray());
+            sink.accept(chunk(z, g, start, Math.min(frames, start + size)));
+        }
+    }
+
+    /**
+     * The same samples as {@link #decode}, with up to {@link Workers#lanes} chunks decoded side by
+     * side, each on a single-threaded worker, and handed to `sink` in order: for a whole long
+     * utterance, where nobody waits for the first chunk, independent chunks share the cores better
+     * than one chunk's stages cut in time (no halos, no hand-overs between slice workers). At most
+     * that many chunks are in flight, so memory stays bounded by the lanes, not the length.
+     * `shareable`: whether the decoder's weights can be read by worker threads.
+     */
+    public void decodeSideBySide(Tensor z, Tensor g, int frames, boolean shareable, Consumer<float[]> sink) {
+        List<int[]> chunks = new ArrayList<>();
+        for (int start = 0, size = firstChunkFrames; start < frames; start += size, size = chunkFrames) {
+            chunks.add(new int[]{start, Math.min(frames, start + size)});
+        }
+        int lanes = Workers.lanes(chunks.size(), shareable);
+        if (lanes <= 1) {
+            decode(z, g, frames, sink);
+            return;
+        }
+        Tensor zShared = z.unconfinedView(), gShared = g == null ? null : g.unconfinedView(); // both outlive each map
+        for (int first = 0; first < chunks.size(); first += lanes) {
+            List<int[]> group = chunks.subList(first, Math.min(chunks.size(), first + lanes));
+            List<Supplier<float[]>> pieces = new ArrayList<>(group.size());
+            long[] costs = new long[group.size()];
+            for (int i = 0; i < group.size(); i++) {
+                int[] c = group.get(i);
+                pieces.add(() -> chunk(zShared, gShared, c[0], c[1]));
+                costs[i] = c[1] - c[0];
             }
+            for (float[] samples : Workers.map(pieces, costs, shareable)) sink.accept(samples);
+        }
+    }
+
+    /** The samples of latent frames [start, end), decoded with their context. */
+    private float[] chunk(Tensor z, Tensor g, int start, int end) {
+        int hop = dec.hop();
+        int from = Math.max(0, start - contextFrames), to = Math.min(z.dim(2), end + contextFrames);
+        try (Scope ignored = Scope.open()) {
+            Tensor o = dec.forward(Ops.narrow(z, 2, from, to - from), g);    // [1, 1, (to - from) * hop]
+            int skip = (start - from) * hop, keep = (end - start) * hop;
+            return Ops.narrow(o, 2, skip, keep).toArray();
         }
     }
 }

@@ -102,7 +102,8 @@ public final class Synthesizer implements AutoCloseable {
     /**
      * The samples of a one-utterance latent ({@link SynthesizerTrn#latent}): decoded whole when
      * short; long utterances, whose decoder activations grow with the length, are decoded in
-     * chunks with receptive-field context (the samples equal a whole decode's up to float rounding).
+     * chunks with receptive-field context (the samples equal a whole decode's up to float rounding),
+     * one chunk per thread side by side.
      */
     public float[] decode(InferResult latent) {
         int frames = latent.yLengths()[0];
@@ -111,8 +112,9 @@ public final class Synthesizer implements AutoCloseable {
         }
         float[] samples = new float[frames * hop()];
         int[] at = {0};
-        new StreamingDecoder(net.dec(), LONG_DECODE_CHUNK_FRAMES).decode(latent.decoderInput(), latent.g(), frames,
-                chunk -> {
+        boolean shareable = net.parametersReadableBy(Workers::readableByWorkers);
+        new StreamingDecoder(net.dec(), LONG_DECODE_CHUNK_FRAMES).decodeSideBySide(latent.decoderInput(), latent.g(),
+                frames, shareable, chunk -> {
                     System.arraycopy(chunk, 0, samples, at[0], chunk.length);
                     at[0] += chunk.length;
                 });
