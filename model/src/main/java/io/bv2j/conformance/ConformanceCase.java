@@ -14,5 +14,13 @@ public interface ConformanceCase {
     /** Path of the golden file relative to the folder, e.g. "modules/wn.safetensors". */
     String file();
 
+    /**
+     * Further files of the folder the case compares against when they are present (e.g. the
+     * checkpoint written after a training step); the runner names the absent ones.
+     */
+    default List<String> companionFiles() {
+        return List.of();
+    }
+
     List<Row> run(GoldenContext ctx, GoldenFile golden);
 }

@@ -13,8 +13,9 @@ import java.util.Set;
 
 /**
  * Runs every known case whose file exists in a golden folder (optionally only some groups),
- * names the files that are absent, and collects the rows. The JUnit tests and `bv2j conformance`
- * both run this, so they cannot disagree about what "faithful" means.
+ * names the files that are absent (case files and their companions), and collects the rows. The
+ * JUnit tests and `bv2j conformance` both run this, so they cannot disagree about what "faithful"
+ * means.
  */
 public final class ConformanceRunner {
     /**
@@ -80,6 +81,9 @@ public final class ConformanceRunner {
                 if (!Files.isRegularFile(file)) {
                     absent.add(c.file());
                     continue;
+                }
+                for (String companion : c.companionFiles()) {
+                    if (!Files.isRegularFile(dir.resolve(companion))) absent.add(companion);
                 }
                 try (Scope ignored = Scope.open()) {
                     rows.addAll(c.run(ctx, new GoldenFile(file)));

@@ -18,11 +18,6 @@ public final class Tolerances {
      * largest gradient there, float64 ~1e-18) and its own norm means nothing.
      */
     public static final double GRADIENT_FLOOR = 1e-4;
-    /**
-     * A reference gradient below this fraction of the largest gradient of its backward is below
-     * float32 resolution (an analytically-zero gradient carrying float64 noise); see TrainStepCase.
-     */
-    public static final double FLOAT32_RESOLUTION = 1e-7;
 
     private Tolerances() {
     }

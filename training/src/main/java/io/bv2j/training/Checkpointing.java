@@ -53,14 +53,20 @@ public final class Checkpointing {
         }
     }
 
+    /** One parameter's AdamW state as a checkpoint holds it. */
+    public record SavedState(float[] expAvg, float[] expAvgSq, long step) {
+    }
+
     /**
-     * Restores AdamW moments and step counts from a checkpoint's optimizer (by parameter index);
-     * returns false when the checkpoint has none (e.g. the reference's skip_optimizer saves).
+     * A checkpoint's AdamW state by parameter name: torch indexes it by parameters() order, which
+     * is the order of `shapes` (the optimizer's parameters and their shapes). Parameters the
+     * optimizer never stepped have no entry; null when the checkpoint has no optimizer state.
      */
-    public static boolean restoreOptimizer(Path file, AdamW optimizer) {
+    public static Map<String, SavedState> readOptimizer(Path file, Map<String, int[]> shapes) {
         try (TorchCheckpoint ck = TorchCheckpoint.read(file)) {
-            if (!(ck.optimizer() instanceof Map<?, ?> opt) || !(opt.get("state") instanceof Map<?, ?> state)) return false;
-            List<String> names = new ArrayList<>(optimizer.params().keySet());
+            if (!(ck.optimizer() instanceof Map<?, ?> opt) || !(opt.get("state") instanceof Map<?, ?> state)) return null;
+            List<String> names = new ArrayList<>(shapes.keySet());
+            Map<String, SavedState> saved = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : state.entrySet()) {
                 int index = ((Number) e.getKey()).intValue();
                 if (index < 0 || index >= names.size() || !(e.getValue() instanceof Map<?, ?> s)) {
@@ -69,16 +75,29 @@ public final class Checkpointing {
                 }
                 String name = names.get(index);
                 RawTensor m = (RawTensor) s.get("exp_avg"), v = (RawTensor) s.get("exp_avg_sq");
-                long[] expected = longs(optimizer.params().get(name).shape());
+                long[] expected = longs(shapes.get(name));
                 if (m == null || v == null || !Arrays.equals(m.shape(), expected) || !Arrays.equals(v.shape(), expected)) {
                     throw new Bv2jException(file.getFileName() + ": optimizer state of " + name + " has the wrong shape");
                 }
                 Object step = s.get("step");
                 long steps = step instanceof RawTensor t ? (long) t.toFloats()[0] : ((Number) step).longValue();
-                optimizer.restore(name, m.toFloats(), v.toFloats(), steps);
+                saved.put(name, new SavedState(m.toFloats(), v.toFloats(), steps));
             }
-            return true;
+            return saved;
         }
+    }
+
+    /**
+     * Restores AdamW moments and step counts from a checkpoint's optimizer (by parameter index);
+     * returns false when the checkpoint has none (e.g. the reference's skip_optimizer saves).
+     */
+    public static boolean restoreOptimizer(Path file, AdamW optimizer) {
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        optimizer.params().forEach((name, p) -> shapes.put(name, p.shape()));
+        Map<String, SavedState> saved = readOptimizer(file, shapes);
+        if (saved == null) return false;
+        saved.forEach((name, s) -> optimizer.restore(name, s.expAvg(), s.expAvgSq(), s.step()));
+        return true;
     }
 
     private static long[] longs(int[] shape) {
