@@ -189,8 +189,8 @@ static void direct_block(const direct_job *jb, int64_t i0, int64_t i1, int64_t q
 }
 
 void ISA(bv2j_gemm_tiles_rows)(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
-                           const float *b, const int64_t *row_off, float *c, int64_t ldc,
-                           int accumulate) {
+                               const float *b, const int64_t *row_off, float *c, int64_t ldc,
+                               int accumulate) {
     if (k == 0) {
         if (!accumulate)
             for (int64_t i = 0; i < m; i++) memset(c + i * ldc, 0, (size_t) n * sizeof(float));
@@ -200,7 +200,7 @@ void ISA(bv2j_gemm_tiles_rows)(int64_t m, int64_t n, int64_t k, const float *a, 
 }
 
 void ISA(bv2j_gemm_tiles)(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
-                      const float *b, int64_t ldb, float *c, int64_t ldc, int accumulate) {
+                          const float *b, int64_t ldb, float *c, int64_t ldc, int accumulate) {
     if (k == 0) {
         ISA(bv2j_gemm_tiles_rows)(m, n, 0, a, lda, b, NULL, c, ldc, accumulate);
         return;
@@ -239,9 +239,9 @@ static void activate(const float *restrict x, float *restrict dst, int64_t n, fl
 }
 
 int ISA(bv2j_conv1d_direct)(bv2j_ctx *ctx, const float *x, const float *w, const float *bias,
-                       const float *residual, float *y, int64_t batch, int64_t c_in, int64_t t_in,
-                       int64_t c_out, int64_t t_out, int64_t kernel, int64_t pad_left,
-                       int64_t dilation, int in_act, float in_slope) {
+                            const float *residual, float *y, int64_t batch, int64_t c_in,
+                            int64_t t_in, int64_t c_out, int64_t t_out, int64_t kernel,
+                            int64_t pad_left, int64_t dilation, int in_act, float in_slope) {
     BV2J_CHECK(ctx && x && w && y);
     BV2J_CHECK(batch >= 0 && c_in > 0 && t_in >= 0 && c_out > 0 && t_out >= 0);
     BV2J_CHECK(kernel > 0 && pad_left >= 0 && dilation > 0);

@@ -17,8 +17,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The three algorithms behind the fused convolution against a float64 convolution: im2col + GEMM
  * (native/src/conv.c), Winograd F(4, r) (isa/winograd.c) and the implicit GEMM on register tiles
- * (isa/conv_direct.c), the last two on each instruction set (AVX2 + FMA, AVX-512). Random shapes, every kernel width from 1 (2 for Winograd) to 13 (one Winograd
- * chunk, several, short last chunks), dilations 1..6 (Winograd's fixed-dilation copies 1/3/5 and
+ * (isa/conv_direct.c), the last two on each instruction set (AVX2 + FMA, AVX-512). Random
+ * shapes, every kernel width from 1 (2 for Winograd) to 13 (one Winograd chunk, several, short
+ * last chunks), dilations 1..6 (Winograd's fixed-dilation copies 1/3/5 and
  * its checked path), asymmetric padding, outputs shorter than one tile, batch > 1 and 1..3
  * threads. Every algorithm must land within the module tolerance of the float64 result.
  */
