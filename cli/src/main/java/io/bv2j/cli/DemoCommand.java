@@ -1,5 +1,6 @@
 package io.bv2j.cli;
 
+import io.bv2j.text.TextIds;
 import io.bv2j.Bv2jException;
 import io.bv2j.io.Wav;
 import io.bv2j.synth.Audio;
@@ -7,7 +8,7 @@ import io.bv2j.synth.SynthesisOptions;
 import io.bv2j.synth.Synthesizer;
 import io.bv2j.synth.Utterance;
 import io.bv2j.text.Symbols;
-import io.bv2j.training.data.TextIds;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

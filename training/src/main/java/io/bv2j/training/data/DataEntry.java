@@ -1,5 +1,6 @@
 package io.bv2j.training.data;
 
+import io.bv2j.text.TextIds;
 import java.nio.file.Path;
 import java.util.List;
 

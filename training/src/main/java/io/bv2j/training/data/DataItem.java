@@ -1,5 +1,7 @@
 package io.bv2j.training.data;
 
+import io.bv2j.text.TextIds;
+
 /**
  * One loaded training example, as TextAudioSpeakerLoader.__getitem__ returns it: ids after
  * add_blank, BERT features, the spectrogram and the normalised waveform, and the speaker id.

@@ -1,5 +1,6 @@
 package io.bv2j.training.data;
 
+import io.bv2j.text.TextIds;
 import io.bv2j.tensor.Scope;
 import io.bv2j.training.TrainBatch;
 import org.junit.jupiter.api.Test;

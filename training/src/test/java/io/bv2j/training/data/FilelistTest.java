@@ -1,5 +1,6 @@
 package io.bv2j.training.data;
 
+import io.bv2j.text.TextIds;
 import io.bv2j.io.ModelConfig;
 import io.bv2j.text.Symbols;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
-package io.bv2j.training.data;
+package io.bv2j.text;
 
-import io.bv2j.text.Symbols;
 
 import java.util.List;
 

@@ -1,0 +1,13 @@
+package io.bv2j.text.zh;
+
+import io.bv2j.Bv2jException;
+import io.bv2j.text.G2p;
+import io.bv2j.text.Language;
+import io.bv2j.text.Phonemes;
+
+/** Placeholder until the Chinese front-end lands. */
+public final class ChineseG2p implements G2p {
+    @Override public Language language() { return Language.ZH; }
+    @Override public String normalize(String text) { throw new Bv2jException("Chinese text is not supported yet"); }
+    @Override public Phonemes g2p(String normText) { throw new Bv2jException("Chinese text is not supported yet"); }
+}
