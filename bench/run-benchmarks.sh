@@ -6,7 +6,7 @@
 #
 # usage: bench/run-benchmarks.sh [CONFIG] [FRAMES] [REPS] [ROUNDS]
 # needs: JDK 25 (JAVA_HOME), /usr/bin/python3 with torch, the onnxruntime jar in ~/.m2, and
-#        `mvn -o install -DskipTests -pl native,java-bindings,model && mvn -o package -DskipTests -pl bench`
+#        `mvn -o install -DskipTests -pl native,java-bindings,runtime,model && mvn -o package -DskipTests -pl bench`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${BV2J_SHARED:-../shared}

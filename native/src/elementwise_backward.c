@@ -125,9 +125,8 @@ static void gate_row_backward(const float *xa, const float *xb, const float *ga,
     for (int64_t t = 0; t < time; t++) {
         const int64_t gi = t * g_time_stride;
         const float a = xa[t] + (ga ? ga[gi] : 0.0f), b = xb[t] + (gb ? gb[gi] : 0.0f);
-        const float ta = tanhf(a), sb = bv2j_sigmoidf(b);
-        const float da = dout[t] * sb * (1.0f - ta * ta);
-        const float db = dout[t] * ta * (sb * (1.0f - sb));
+        float da, db;
+        bv2j_gate_grad(a, b, dout[t], &da, &db);
         dxa[t] = da;
         dxb[t] = db;
         if (dga == NULL) continue;

@@ -1,4 +1,4 @@
-/* Activation formulas shared by CPU and (later) CUDA kernels: keep them free of host-only code. */
+/* Activation formulas shared by the CPU and CUDA kernels: keep them free of host-only code. */
 #ifndef BV2J_GATE_MATH_H
 #define BV2J_GATE_MATH_H
 #include <math.h>
@@ -18,5 +18,13 @@ BV2J_INLINE float bv2j_sigmoidf(float x) {
 
 /* tanh(a) * sigmoid(b): the WaveNet gate of fused_add_tanh_sigmoid_multiply. */
 BV2J_INLINE float bv2j_gate(float a, float b) { return tanhf(a) * bv2j_sigmoidf(b); }
+
+/* Gradients of bv2j_gate(a, b) scaled by dout: d/da = sigmoid(b)(1 - tanh(a)^2), d/db =
+ * tanh(a) sigmoid(b)(1 - sigmoid(b)), in float32 as the CPU kernel has always computed them. */
+BV2J_INLINE void bv2j_gate_grad(float a, float b, float dout, float *da, float *db) {
+    const float ta = tanhf(a), sb = bv2j_sigmoidf(b);
+    *da = dout * sb * (1.0f - ta * ta);
+    *db = dout * ta * (sb * (1.0f - sb));
+}
 
 #endif

@@ -2,9 +2,7 @@
 #include <string.h>
 #include "bv2j_align.h"
 #include "internal.h"
-
-/* The -inf stand-in the reference uses; exactly representable in float32. */
-#define MAS_NEG (-1e9f)
+#include "mas_math.h"
 
 /* One batch row: v holds neg_cent[:t_y, :t_x] with row stride max_tx and is accumulated in
  * place; path (zeroed by the caller) receives the backtracked ones. Needs 1 <= t_x <= t_y. */
@@ -13,18 +11,18 @@ static void maximum_path_one(float *v, float *path, int64_t t_y, int64_t t_x, in
         int64_t lo = t_x + y - t_y > 0 ? t_x + y - t_y : 0;
         int64_t hi = t_x < y + 1 ? t_x : y + 1;
         for (int64_t x = lo; x < hi; x++) {
-            /* stay on token x, or advance from x - 1; float32 adds like the reference's array */
-            float stay = x == y ? MAS_NEG : v[(y - 1) * max_tx + x];
-            float advance = x == 0 ? (y == 0 ? 0.0f : MAS_NEG) : v[(y - 1) * max_tx + x - 1];
-            /* Python's max(advance, stay): the first unless the second is greater */
-            v[y * max_tx + x] += stay > advance ? stay : advance;
+            const float prev_stay = x == y ? 0.0f : v[(y - 1) * max_tx + x];
+            const float prev_advance = x == 0 ? 0.0f : v[(y - 1) * max_tx + x - 1];
+            v[y * max_tx + x] = bv2j_mas_cell(v[y * max_tx + x], prev_stay, prev_advance, (long) y,
+                                              (long) x);
         }
     }
     /* index <= y holds throughout (index == y forces a step), so y - 1 >= 0 whenever it is read */
     int64_t index = t_x - 1;
     for (int64_t y = t_y - 1; y >= 0; y--) {
         path[y * max_tx + index] = 1.0f;
-        if (index != 0 && (index == y || v[(y - 1) * max_tx + index] < v[(y - 1) * max_tx + index - 1])) {
+        if (index != 0 && bv2j_mas_step_back((long) index, (long) y, v[(y - 1) * max_tx + index],
+                                             v[(y - 1) * max_tx + index - 1])) {
             index--;
         }
     }

@@ -22,6 +22,20 @@ final class Downcalls {
         return LINKER.downcallHandle(symbol(name), FunctionDescriptor.ofVoid(args));
     }
 
+    /** A handle on a symbol of another bv2j library (the CUDA one) with the same conventions. */
+    static MethodHandle handleIn(java.lang.foreign.SymbolLookup library, String name, MemoryLayout result,
+            MemoryLayout... args) {
+        java.lang.foreign.MemorySegment s = library.find(name)
+                .orElseThrow(() -> new Bv2jException("libbv2j_cuda has no symbol " + name + " (stale native build?)"));
+        return LINKER.downcallHandle(s, FunctionDescriptor.of(result, args));
+    }
+
+    static MethodHandle voidHandleIn(java.lang.foreign.SymbolLookup library, String name, MemoryLayout... args) {
+        java.lang.foreign.MemorySegment s = library.find(name)
+                .orElseThrow(() -> new Bv2jException("libbv2j_cuda has no symbol " + name + " (stale native build?)"));
+        return LINKER.downcallHandle(s, FunctionDescriptor.ofVoid(args));
+    }
+
     private static java.lang.foreign.MemorySegment symbol(String name) {
         return NativeLibrary.get().symbols().find(name)
                 .orElseThrow(() -> new Bv2jException("libbv2j has no symbol " + name + " (stale native build?)"));

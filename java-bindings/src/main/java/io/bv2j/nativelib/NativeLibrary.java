@@ -24,7 +24,7 @@ import java.util.zip.CRC32;
  * directly without a Java round trip.
  */
 public final class NativeLibrary {
-    private static final String PLATFORM = "linux-x86_64";
+    static final String PLATFORM = "linux-x86_64";
     private static final String BV2J = "/io/bv2j/native/" + PLATFORM + "/libbv2j.so";
     private static final String BLAS_DIR = "/org/bytedeco/openblas/" + PLATFORM + "/";
     /* OpenBLAS needs the Fortran runtime next to it (its RPATH is $ORIGIN). */
@@ -140,7 +140,7 @@ public final class NativeLibrary {
         setenv("OPENBLAS_CORETYPE", "SkylakeX", true);
     }
 
-    private static Path cacheRoot() {
+    static Path cacheRoot() {
         String override = System.getProperty("bv2j.native.cache", System.getenv("BV2J_NATIVE_CACHE"));
         if (override != null && !override.isBlank()) return Path.of(override);
         String xdg = System.getenv("XDG_CACHE_HOME");
@@ -148,7 +148,7 @@ public final class NativeLibrary {
         return base.resolve("bv2j");
     }
 
-    private static byte[] resource(String name) throws IOException {
+    static byte[] resource(String name) throws IOException {
         try (InputStream in = NativeLibrary.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new Bv2jException("native resource " + name + " is not on the classpath (build with mvn install)");
@@ -157,14 +157,14 @@ public final class NativeLibrary {
         }
     }
 
-    private static String checksum(byte[] bytes) {
+    static String checksum(byte[] bytes) {
         CRC32 crc = new CRC32();
         crc.update(bytes);
         return Long.toHexString(crc.getValue()) + "-" + Integer.toHexString(bytes.length);
     }
 
     /** Writes through a temp file and a rename so a concurrent JVM never loads half a file. */
-    private static Path install(Path dir, String name, byte[] bytes) throws IOException {
+    static Path install(Path dir, String name, byte[] bytes) throws IOException {
         Path target = dir.resolve(name);
         if (Files.exists(target) && Files.size(target) == bytes.length) return target;
         Path tmp = Files.createTempFile(dir, name, ".tmp");
