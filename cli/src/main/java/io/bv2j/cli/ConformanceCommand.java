@@ -3,8 +3,10 @@ package io.bv2j.cli;
 import io.bv2j.Bv2jException;
 import io.bv2j.conformance.ConformanceRunner;
 import io.bv2j.conformance.Row;
+import io.bv2j.tensor.Device;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -25,11 +27,14 @@ final class ConformanceCommand implements Callable<Integer> {
     Path dir;
     @Option(names = "--cases", split = ",", description = "groups to run (default: all known): ${COMPLETION-CANDIDATES}")
     List<String> cases;
+    @Mixin
+    DeviceOption device;
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
+        device.device().require(Device.Work.INFERENCE);
         if (!Files.isDirectory(dir)) throw new Bv2jException(dir + ": not a folder");
         ConformanceRunner runner = new ConformanceRunner(ConformanceRunner.knownCases());
         Set<String> groups = null;

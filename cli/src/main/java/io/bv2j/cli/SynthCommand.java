@@ -9,7 +9,9 @@ import io.bv2j.nativelib.NativeContext;
 import io.bv2j.synth.Audio;
 import io.bv2j.synth.SynthesisOptions;
 import io.bv2j.synth.Synthesizer;
+import io.bv2j.tensor.Device;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.BufferedOutputStream;
@@ -46,11 +48,14 @@ final class SynthCommand implements Callable<Integer> {
     Long seed;
     @Option(names = "--noise-replay", description = "take the random draws, in order, from noise/NN_* tensors of this safetensors file")
     Path noiseReplay;
+    @Mixin
+    DeviceOption device;
     @Option(names = "--threads", description = "native threads (default: all cores)")
     Integer threads;
 
     @Override
     public Integer call() throws IOException {
+        Device where = device.device().require(Device.Work.INFERENCE);
         if (threads != null) NativeContext.setThreads(threads);
         SynthesisOptions base = SynthesisOptions.defaults();
         if (seed != null) base = base.withSeed(seed);
@@ -59,7 +64,7 @@ final class SynthCommand implements Callable<Integer> {
         if (stream == (out != null)) throw new Bv2jException("give exactly one of --out and --stream");
         SynthRequest req = SynthRequest.read(input, base);
         List<Audio> audio;
-        try (Synthesizer synth = Synthesizer.load(config, checkpoint)) {
+        try (Synthesizer synth = Synthesizer.load(config, checkpoint, where)) {
             if (stream) {
                 streamAll(synth, req);
                 return 0;

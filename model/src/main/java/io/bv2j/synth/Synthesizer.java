@@ -7,6 +7,7 @@ import io.bv2j.model.InferResult;
 import io.bv2j.model.Noise;
 import io.bv2j.model.SynthesizerTrn;
 import io.bv2j.model.TextEncoder;
+import io.bv2j.tensor.Device;
 import io.bv2j.tensor.Ops;
 import io.bv2j.tensor.Scope;
 import io.bv2j.tensor.Tensor;
@@ -39,8 +40,18 @@ public final class Synthesizer implements AutoCloseable {
         this.weights = weights;
     }
 
-    /** Loads config.json and a G_*.pth (or .safetensors) checkpoint. */
+    /** Loads config.json and a G_*.pth (or .safetensors) checkpoint, on the CPU. */
     public static Synthesizer load(Path configPath, Path checkpoint) {
+        return load(configPath, checkpoint, Device.CPU);
+    }
+
+    /**
+     * Loads config.json and a checkpoint for synthesis on {@code device}; a device that cannot run
+     * synthesis (today: any CUDA device, see {@link Device#require}) is refused in one line before
+     * anything is read.
+     */
+    public static Synthesizer load(Path configPath, Path checkpoint, Device device) {
+        device.require(Device.Work.INFERENCE);
         ModelConfig config = ModelConfig.read(configPath);
         Arena arena = Arena.ofShared();
         try {
