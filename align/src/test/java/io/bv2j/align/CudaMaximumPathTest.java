@@ -14,12 +14,14 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /** The CUDA aligner's paths equal the CPU kernel's exactly: same float32 steps per cell (mas_math.h). */
 class CudaMaximumPathTest {
 
     private static void assumeGpu() {
         String reason = CudaLibrary.unavailableReason();
+        if (reason != null && "1".equals(System.getenv("BV2J_REQUIRE_GPU"))) fail("BV2J_REQUIRE_GPU=1 but " + reason);
         if (reason != null) System.err.println("CUDA aligner test skipped: " + reason);
         Assumptions.assumeTrue(reason == null, () -> "CUDA aligner test skipped: " + reason);
     }

@@ -22,6 +22,22 @@ public final class MasBench {
     private MasBench() {
     }
 
+    /** {@code MasBench DEVICE BATCH FRAMES TEXT REPS [THREADS]}, for scripts/gpu-check.sh (no CLI there). */
+    public static void main(String[] args) {
+        if (args.length < 5) {
+            System.err.println("usage: MasBench cpu|cuda[:N] BATCH FRAMES TEXT REPS [THREADS]");
+            System.exit(2);
+        }
+        try {
+            int threads = args.length > 5 ? Integer.parseInt(args[5]) : Runtime.getRuntime().availableProcessors();
+            System.out.println(run(Device.parse(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]),
+                    Integer.parseInt(args[3]), Integer.parseInt(args[4]), threads));
+        } catch (Bv2jException | NumberFormatException e) {
+            System.err.println("MasBench: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
     /** One key=value line: median and min milliseconds over the timed reps, after one warm-up. */
     public static String run(Device device, int batch, int frames, int text, int reps, int threads) {
         if (batch < 1 || frames < 1 || text < 1 || text > frames) {
