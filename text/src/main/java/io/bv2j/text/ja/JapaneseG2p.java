@@ -42,22 +42,34 @@ public final class JapaneseG2p implements G2p {
         return JapaneseNormalizer.normalize(text);
     }
 
+    /**
+     * The words the BERT tokenizer cuts {@code normText} into before WordPiece: what a
+     * {@link io.bv2j.text.BertFeatures} for Japanese must tokenize, word by word with the same
+     * splitter, for its rows to line up with {@link #g2p}'s word2ph.
+     */
+    public static List<String> bertWords(String normText) {
+        return readWords(normText).stream().map(WordReadings.Word::surface).toList();
+    }
+
+    // The BERT tokenizer applies NFKC again before MeCab, which turns a normalised … back into ...
+    private static List<WordReadings.Word> readWords(String normText) {
+        return WordReadings.words(Normalizer.normalize(normText, Normalizer.Form.NFKC));
+    }
+
     @Override
     public Phonemes g2p(String normText) {
-        // The BERT tokenizer applies NFKC again before MeCab, which turns a normalised … back into ...
-        String tokenizerText = Normalizer.normalize(normText, Normalizer.Form.NFKC);
         Symbols symbols = Symbols.standard();
         List<String> phones = new ArrayList<>();
         List<Integer> word2ph = new ArrayList<>();
         phones.add(symbols.pad());
         word2ph.add(1);
         boolean spoken = false;
-        for (WordReadings.Word word : WordReadings.words(tokenizerText)) {
+        for (WordReadings.Word word : readWords(normText)) {
             List<String> wordPhones = KanaPhonemes.standard().phones(word.kana());
             for (String phone : wordPhones) {
                 if (!symbols.contains(phone)) {
                     throw new Bv2jException("cannot pronounce '" + word.surface() + "' in '" + quote(normText)
-                            + "': its reading '" + word.kana() + "' gives '" + phone + "', which is not a phone symbol");
+                            + "': its reading '" + word.kana() + "' has '" + phone + "', which the kana rules cannot read");
                 }
                 spoken |= !symbols.punctuation().contains(phone);
             }

@@ -99,6 +99,12 @@ class JapaneseG2pTest {
     }
 
     @Test
+    void theBertSideGetsTheSameWords() {
+        assertEquals(List.of("こんにちは", ",", "世界", "!"), JapaneseG2p.bertWords("こんにちは,世界!"));
+        assertEquals(List.of("はい", ".", ".", "."), JapaneseG2p.bertWords("はい…"));
+    }
+
+    @Test
     void everyPhoneIsASymbol() {
         Phonemes p = WHOLE_WORDS.phonemize("吾輩は猫である。名前はまだ無い。どこで生れたかとんと見当がつかぬ。");
         for (String phone : p.phones()) {
