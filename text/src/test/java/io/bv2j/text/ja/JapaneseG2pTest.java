@@ -91,6 +91,14 @@ class JapaneseG2pTest {
     }
 
     @Test
+    void symbolsWithoutAPronunciationStandForThemselves() {
+        // A lone っ has an empty pronunciation; the reference reads it as ッ, a q.
+        assertPhones("q", new int[] {1, 1, 1}, WHOLE_WORDS.g2p("っ"));
+        // The katakana middle dot survives normalisation and its rule makes it a comma.
+        assertEquals(List.of("_", "a", ",", "i", "_"), WHOLE_WORDS.g2p("ア・イ").phones());
+    }
+
+    @Test
     void theTokenizerSeesTheEllipsisAsThreeDots() {
         // The BERT tokenizer's own NFKC turns … into ..., so the reference reads three full stops.
         Phonemes p = WHOLE_WORDS.g2p("はい…");
