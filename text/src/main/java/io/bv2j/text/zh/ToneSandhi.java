@@ -1,8 +1,5 @@
 package io.bv2j.text.zh;
 
-import com.ibm.icu.lang.UCharacter;
-import com.ibm.icu.lang.UProperty;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +26,12 @@ final class ToneSandhi {
     private static final String DIRECTION_VERBS = "上下进出回过起开";
     /** Characters before 个 that make it a measure word, beside numerals. */
     private static final String MEASURE_CONTEXT = "几有两半多各整每做是";
+    /**
+     * The characters of the kept CJK range for which Python's {@code str.isnumeric} holds
+     * (Unicode 14 Unihan numeric values, as in the Pythons the reference ran on). Fixed here
+     * rather than asked of ICU, whose newer Unicode also counts 两, 俩 and a few others.
+     */
+    private static final String NUMERIC_HAN = "一七万三九二五亖亿什仟仨伍佰億兆兩八六十千卄卅卌叁参參叄四壱壹幺廾廿弌弍弎弐拾捌柒漆玖百肆萬貮貳贰阡陆陌陸零";
     /** After these 一 keeps its first tone (the reference's list, full-width and ASCII). */
     private static final String PAUSES_AFTER_YI = "：，；。？！“”‘’':,;.?!";
 
@@ -166,9 +169,9 @@ final class ToneSandhi {
         return neutralWords.contains(word) || neutralWords.contains(word.substring(Math.max(0, word.length() - 2)));
     }
 
-    /** Python's {@code str.isnumeric}: any Unicode numeric type, Han numerals (一, 十, 百, 零) included. */
+    /** Python's {@code str.isnumeric} on a character of normalised text (only Han characters can be numeric there). */
     private static boolean isNumeric(int c) {
-        return UCharacter.getIntPropertyValue(c, UProperty.NUMERIC_TYPE) != UCharacter.NumericType.NONE;
+        return NUMERIC_HAN.indexOf(c) >= 0;
     }
 
     private static char tone(String fin) {

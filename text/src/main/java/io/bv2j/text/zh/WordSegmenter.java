@@ -14,7 +14,7 @@ import java.util.List;
  * Viterbi segmenter over its core and custom dictionaries. Part-of-speech tagging is left off,
  * so each dictionary word carries its most frequent tag whatever the context — as jieba.posseg
  * gives every dictionary word its one dictionary tag. HanLP's portable dictionaries already use
- * jieba's tag names (uj, ul, mq, l, eng/nx, ...); only punctuation is renamed (HanLP w, jieba x).
+ * jieba's tag names (uj, ul, uz, ug, l, i, s, f, ...); only punctuation is renamed (HanLP w, jieba x).
  * The segmenter is configured once and only read afterwards, so one instance serves all threads.
  */
 final class WordSegmenter {
