@@ -1,8 +1,8 @@
 package io.bv2j.text.zh;
 
 /**
- * One segmented word and its part-of-speech tag in jieba's tag set (n, v, a, r, s, l, f, m, d, x
- * for punctuation, ...), the tags the tone-sandhi rules test.
+ * One segmented word and its part-of-speech tag, named as jieba names them (n, v, a, r, s, l, f,
+ * m, d, ...): the tags the tone-sandhi rules test.
  */
 record Word(String text, String tag) {
 
