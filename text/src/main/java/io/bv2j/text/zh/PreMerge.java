@@ -7,7 +7,8 @@ import java.util.function.Function;
 /**
  * The reference's {@code pre_merge_for_modify}: joins segmented words so the tone sandhi sees
  * 不 and 一 with the word they modify, X一X reduplications, runs of third tones and 儿 suffixes
- * as one word. Each merged word keeps the tag of its first part.
+ * as one word. A merged word keeps the tag of its first part, except that 不 takes the tag of
+ * the word it joins.
  */
 final class PreMerge {
 
@@ -45,8 +46,8 @@ final class PreMerge {
      * word after it. The reference indexes its output list by the input position, which only
      * works for the first reduplication of a sentence: at a second one it raises, its caller
      * swallows the error, and the sentence is left without any 一 merge. That is kept. Where the
-     * first verb is not tagged v but the second is, the reference loops for ever; here the words
-     * are simply not merged.
+     * first verb is not tagged v but the second is, the reference loops for ever; here there is
+     * no reduplication, and 一 joins the second verb as any lone 一 does.
      */
     static List<Word> mergeYi(List<Word> seg) {
         List<Word> reduplicated = new ArrayList<>();
