@@ -99,6 +99,8 @@ class ChineseG2pTest {
         assertEquals("今天是二千零二十三年十月一日,天气很好!", p.normText());
         assertEquals(p.normText().length() + 2, p.word2ph().length);
         assertEquals(p.phones().size(), Arrays.stream(p.word2ph()).sum());
+        // and the model can take them: every phone is a symbol, tones within ZH's six
+        assertEquals(2 * p.phones().size() + 1, p.ids(true).phones().length);
     }
 
     @Test
