@@ -2,7 +2,7 @@ package io.bv2j.text;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
 
 /**
  * Long text into sentences, each ended by the reference's sentence punctuation (. ! ? … and
@@ -15,10 +15,13 @@ final class SentenceSplitter {
     private static final String CJK_ENDS = "。！？";
     private static final String CLOSERS = "\"'”’)]}」』》】）";
 
-    private final Predicate<String> abbreviation;
+    private final BiPredicate<String, String> abbreviation;
 
-    /** @param abbreviation whether a word ending in "." (given lower-case, period included) is an abbreviation */
-    SentenceSplitter(Predicate<String> abbreviation) {
+    /**
+     * @param abbreviation whether a word ending in "." (given lower-case, period included) and
+     *     followed by the given text is an abbreviation
+     */
+    SentenceSplitter(BiPredicate<String, String> abbreviation) {
         this.abbreviation = abbreviation;
     }
 
@@ -37,7 +40,7 @@ final class SentenceSplitter {
             while (end < n && (ENDS.indexOf(text.charAt(end)) >= 0 || CLOSERS.indexOf(text.charAt(end)) >= 0)) end++;
             boolean cjk = CJK_ENDS.indexOf(c) >= 0 || CJK_ENDS.indexOf(text.charAt(end - 1)) >= 0;
             boolean boundary = end == n || cjk || Character.isWhitespace(text.charAt(end));
-            if (boundary && !(c == '.' && end == i + 1 && abbreviation.test(lastWord(text, start, i + 1)))) {
+            if (boundary && !(c == '.' && end == i + 1 && abbreviation.test(lastWord(text, start, i + 1), text.substring(end, Math.min(n, end + 8))))) {
                 add(out, text.substring(start, end));
                 start = end;
             }

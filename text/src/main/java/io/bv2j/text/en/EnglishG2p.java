@@ -66,9 +66,13 @@ public final class EnglishG2p implements G2p {
         return Shared.INSTANCE;
     }
 
-    /** Whether a word written with its period ("mr.", given lower-case) is an abbreviation, not a sentence end. */
-    public static boolean isAbbreviation(String wordWithPeriod) {
-        return EnglishNormalizer.ABBREVIATIONS.containsKey(wordWithPeriod) && !wordWithPeriod.equals("no.");
+    /**
+     * Whether a word written with its period (given lower-case: "mr.") is an abbreviation rather
+     * than the end of a sentence; "no." only before a number ("no. 5", not "I said no.").
+     */
+    public static boolean isAbbreviation(String wordWithPeriod, String following) {
+        if (wordWithPeriod.equals("no.")) return following.stripLeading().matches("(?s)\\d.*");
+        return EnglishNormalizer.ABBREVIATIONS.containsKey(wordWithPeriod);
     }
 
     @Override

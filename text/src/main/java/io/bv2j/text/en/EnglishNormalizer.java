@@ -26,7 +26,7 @@ final class EnglishNormalizer {
             Map.entry("dr.", "doctor"), Map.entry("prof.", "professor"), Map.entry("jr.", "junior"),
             Map.entry("sr.", "senior"), Map.entry("st.", "saint"), Map.entry("mt.", "mount"),
             Map.entry("vs.", "versus"), Map.entry("etc.", "et cetera"), Map.entry("e.g.", "for example"),
-            Map.entry("i.e.", "that is"), Map.entry("approx.", "approximately"), Map.entry("no.", "number"),
+            Map.entry("i.e.", "that is"), Map.entry("approx.", "approximately"),
             Map.entry("jan.", "january"), Map.entry("feb.", "february"), Map.entry("aug.", "august"),
             Map.entry("sept.", "september"), Map.entry("oct.", "october"), Map.entry("nov.", "november"),
             Map.entry("dec.", "december"));
@@ -36,8 +36,10 @@ final class EnglishNormalizer {
             Pattern.CASE_INSENSITIVE);
     // "no." is a number sign only before digits ("no. 5"); elsewhere it ends a sentence ("I said no.")
     private static final Pattern NUMBER_SIGN = Pattern.compile("(?i)(?<![\\p{L}.])no\\.(?=\\s*\\d)");
-    private static final Pattern CURRENCY = Pattern.compile("([$£€])\\s?(\\d[\\d,]*(?:\\.\\d+)?)");
-    private static final Pattern PERCENT = Pattern.compile("(\\d[\\d,]*(?:\\.\\d+)?)\\s?%");
+    /** An amount: digits with optional thousands separators ("1,250") and decimals; a trailing comma is punctuation. */
+    private static final String AMOUNT = "((?:\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?)";
+    private static final Pattern CURRENCY = Pattern.compile("([$£€])\\s?" + AMOUNT);
+    private static final Pattern PERCENT = Pattern.compile(AMOUNT + "\\s?%");
     private static final Pattern ORDINAL = Pattern.compile("\\b(\\d+)(?:st|nd|rd|th)\\b", Pattern.CASE_INSENSITIVE);
     private static final Pattern TIME = Pattern.compile("\\b([01]?\\d|2[0-3]):([0-5]\\d)\\b");
     private static final Pattern THOUSANDS = Pattern.compile("\\b\\d{1,3}(?:,\\d{3})+\\b");
@@ -60,7 +62,9 @@ final class EnglishNormalizer {
         String s = Normalizer.normalize(text, Normalizer.Form.NFKC);
         s = s.replace('’', '\'').replace('‘', '\'').replace('`', '\'');
         s = NUMBER_SIGN.matcher(s).replaceAll("number ");
-        s = replace(ABBREVIATION, s, m -> ABBREVIATIONS.get(m.group(1).toLowerCase(Locale.ROOT)));
+        String t = s; // an abbreviation that ends the text also ends its sentence: keep a period
+        s = replace(ABBREVIATION, s, m -> ABBREVIATIONS.get(m.group(1).toLowerCase(Locale.ROOT))
+                + (t.substring(m.end()).isBlank() ? "." : ""));
         s = s.replace("&", " and ").replace("@", " at ").replace("+", " plus ").replace("=", " equals ");
         s = replace(CURRENCY, s, this::currency);
         s = replace(PERCENT, s, m -> number(m.group(1)) + " percent");
