@@ -15,10 +15,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -32,9 +30,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, description = "Speak a sentence with the bundled demo voice (trained by bv2j).")
 final class DemoCommand implements Callable<Integer> {
-    private static final String DIR = "/io/bv2j/cli/demo/";
-    private static final String VOICE = "voice.safetensors", CONFIG = "config.json", SENTENCES = "sentences.list",
-            ABOUT = "about.txt";
+    private static final String SENTENCES = "sentences.list", ABOUT = "about.txt";
 
     @Option(names = "--out", description = "output WAV (default: demo.wav)")
     Path out = Path.of("demo.wav");
@@ -55,25 +51,16 @@ final class DemoCommand implements Callable<Integer> {
         }
         String[] f = lines.get(sentence - 1).split("\\|", -1);
         if (f.length != 7) throw new Bv2jException("bundled demo sentence " + sentence + " is malformed");
-        Path dir = Files.createTempDirectory("bv2j-demo");
-        try {
-            Path config = dir.resolve(CONFIG), voice = dir.resolve(VOICE);
-            Files.write(config, resource(CONFIG));
-            Files.write(voice, resource(VOICE));
-            long t0 = System.nanoTime();
-            Audio audio;
-            try (Synthesizer synth = Synthesizer.load(config, voice)) {
-                audio = synth.synthesize(utterance(f), SynthesisOptions.defaults().withSeed(seed));
-            }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            Wav.write(out, audio.samples(), audio.sampleRate(), false);
-            pw.printf("\"%s\"%nwrote %s: %.2f s of audio at %d Hz in %.2f s%n", f[3], out, audio.seconds(),
-                    audio.sampleRate(), seconds);
-            pw.println(new String(resource(ABOUT), StandardCharsets.UTF_8).strip());
-        } finally {
-            for (String name : new String[]{CONFIG, VOICE}) Files.deleteIfExists(dir.resolve(name));
-            Files.deleteIfExists(dir);
+        long t0 = System.nanoTime();
+        Audio audio;
+        try (Synthesizer synth = BundledVoice.load()) {
+            audio = synth.synthesize(utterance(f), SynthesisOptions.defaults().withSeed(seed));
         }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Wav.write(out, audio.samples(), audio.sampleRate(), false);
+        pw.printf("\"%s\"%nwrote %s: %.2f s of audio at %d Hz in %.2f s%n", f[3], out, audio.seconds(),
+                audio.sampleRate(), seconds);
+        pw.println(new String(resource(ABOUT), StandardCharsets.UTF_8).strip());
         return 0;
     }
 
@@ -86,9 +73,6 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static byte[] resource(String name) throws IOException {
-        try (InputStream in = DemoCommand.class.getResourceAsStream(DIR + name)) {
-            if (in == null) throw new Bv2jException("the bundled demo voice is missing " + name + " (rebuild bv2j)");
-            return in.readAllBytes();
-        }
+        return BundledVoice.resource(name);
     }
 }

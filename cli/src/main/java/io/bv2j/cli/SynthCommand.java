@@ -1,6 +1,7 @@
 package io.bv2j.cli;
 
 import io.bv2j.Bv2jException;
+import io.bv2j.io.ModelConfig;
 import io.bv2j.io.Pcm;
 import io.bv2j.io.SafeTensors;
 import io.bv2j.io.Wav;
@@ -10,9 +11,14 @@ import io.bv2j.synth.Audio;
 import io.bv2j.synth.SynthesisOptions;
 import io.bv2j.synth.Synthesizer;
 import io.bv2j.tensor.Device;
+import io.bv2j.text.Sentence;
+import io.bv2j.text.TextFrontEnd;
+import io.bv2j.text.bert.BertFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -52,6 +58,12 @@ final class SynthCommand implements Callable<Integer> {
     DeviceOption device;
     @Option(names = "--threads", description = "native threads (default: all cores)")
     Integer threads;
+    @Option(names = "--bert", description = "for utterances given as text: chinese-roberta-wwm-ext-large folder")
+    Path bert;
+    @Option(names = "--ja-bert", description = "for utterances given as text: bert-base-japanese-v3 folder")
+    Path jaBert;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
@@ -62,7 +74,7 @@ final class SynthCommand implements Callable<Integer> {
         ReplayNoise replay = noiseReplay == null ? null : readReplay(noiseReplay);
         if (replay != null) base = base.withNoise(() -> replay);
         if (stream == (out != null)) throw new Bv2jException("give exactly one of --out and --stream");
-        SynthRequest req = SynthRequest.read(input, base);
+        SynthRequest req = SynthRequest.read(input, base, textReader(ModelConfig.read(config).data().addBlank()));
         List<Audio> audio;
         try (Synthesizer synth = Synthesizer.load(config, checkpoint, where)) {
             if (stream) {
@@ -116,6 +128,24 @@ final class SynthCommand implements Callable<Integer> {
         for (int i = 0; i < audio.size(); i++) {
             Wav.write(out.resolve(String.format("%03d.wav", i)), audio.get(i).samples(), audio.get(i).sampleRate(), floatWav);
         }
+    }
+
+    /** Text utterances through the front-end, BERT folders loaded only when some text needs them. */
+    private SynthRequest.TextReader textReader(boolean addBlank) {
+        TextFrontEnd[] frontEnd = {null};
+        return (text, language, speaker, where) -> {
+            if (frontEnd[0] == null) {
+                frontEnd[0] = new TextFrontEnd(bert == null ? null : BertFolder.load(bert),
+                        jaBert == null ? null : BertFolder.load(jaBert), spec.commandLine().getErr()::println);
+            }
+            Sentence s;
+            try {
+                s = frontEnd[0].single(text, TextFrontEnd.parseLanguage(language));
+            } catch (Bv2jException e) {
+                throw new Bv2jException(where + ": " + e.getMessage(), e);
+            }
+            return frontEnd[0].utterance(s, speaker, addBlank, where);
+        };
     }
 
     static ReplayNoise readReplay(Path file) {

@@ -19,17 +19,25 @@ import java.util.Set;
 
 /**
  * The synth request file: knobs, `batch`, and utterances with model-level ids (or symbol
- * strings for phones), feature files relative to the request. Unknown keys are refused so that
- * a typo cannot silently fall back to a default.
+ * strings for phones), feature files relative to the request, or with "text" (and optionally
+ * "language") read by the text front-end instead. Unknown keys are refused so that a typo cannot
+ * silently fall back to a default, and so is a mix of text and phones.
  */
 record SynthRequest(SynthesisOptions options, boolean batch, List<Utterance> utterances) {
     private static final long MAX_REQUEST_BYTES = 16 << 20;
     private static final Set<String> TOP_KEYS = Set.of("sdp_ratio", "noise_scale", "noise_scale_w", "length_scale",
             "batch", "utterances");
     private static final Set<String> UTTERANCE_KEYS = Set.of("speaker", "phones", "tones", "languages", "bert",
-            "ja_bert");
+            "ja_bert", "text", "language");
+    private static final Set<String> PHONE_KEYS = Set.of("phones", "tones", "languages", "bert", "ja_bert");
 
-    static SynthRequest read(Path path, SynthesisOptions base) {
+    /** Reads an utterance given as text: one model utterance for the whole text. */
+    @FunctionalInterface
+    interface TextReader {
+        Utterance read(String text, String language, String speaker, String where);
+    }
+
+    static SynthRequest read(Path path, SynthesisOptions base, TextReader textReader) {
         String name = path.getFileName().toString();
         String text;
         try {
@@ -52,15 +60,25 @@ record SynthRequest(SynthesisOptions options, boolean batch, List<Utterance> utt
         if (list.isEmpty()) throw new Bv2jException(name + ": 'utterances' is empty");
         Path base0 = path.toAbsolutePath().getParent();
         List<Utterance> us = new ArrayList<>();
-        for (int i = 0; i < list.size(); i++) us.add(utterance(list.get(i), name + ": utterances[" + i + "]", base0));
+        for (int i = 0; i < list.size(); i++) {
+            us.add(utterance(list.get(i), name + ": utterances[" + i + "]", base0, textReader));
+        }
         return new SynthRequest(o, batch, us);
     }
 
-    private static Utterance utterance(Object value, String where, Path dir) {
+    private static Utterance utterance(Object value, String where, Path dir, TextReader textReader) {
         Map<String, Object> u = Json.obj(value, where);
         refuseUnknown(u, UTTERANCE_KEYS, where);
         Object spk = u.get("speaker");
         String speaker = spk == null ? null : spk instanceof String s ? s : Long.toString(Json.integer(spk, where + ".speaker"));
+        if (u.containsKey("text")) {
+            for (String k : PHONE_KEYS) {
+                if (u.containsKey(k)) throw new Bv2jException(where + ": give either 'text' or phones, not both ('" + k + "' with 'text')");
+            }
+            String language = u.containsKey("language") ? Json.str(u.get("language"), where + ".language") : "auto";
+            return textReader.read(Json.str(u.get("text"), where + ".text"), language, speaker, where);
+        }
+        if (u.containsKey("language")) throw new Bv2jException(where + ": 'language' goes with 'text' (phones carry 'languages')");
         int[] phones = phones(required(u, "phones", where), where + ".phones");
         int[] tones = ints(required(u, "tones", where), where + ".tones");
         int[] languages = ints(required(u, "languages", where), where + ".languages");

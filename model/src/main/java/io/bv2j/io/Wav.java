@@ -53,31 +53,49 @@ public final class Wav {
         if (sampleRate <= 0) {
             throw new IllegalArgumentException("sample rate must be positive, got " + sampleRate);
         }
-        int bytesPerSample = ieeeFloat ? 4 : 2;
-        // fmt: 16 bytes for PCM; 18 (with cbSize) plus a fact chunk for float, as the spec asks of non-PCM.
-        int fmtSize = ieeeFloat ? 18 : 16;
-        int headerSize = 12 + 8 + fmtSize + (ieeeFloat ? 12 : 0) + 8;
-        long dataSize = (long) samples.length * bytesPerSample;
-        if (headerSize - 8 + dataSize > MAX_RIFF_BYTES) {
+        long dataSize = (long) samples.length * (ieeeFloat ? 4 : 2);
+        if (headerSize(ieeeFloat) - 8 + dataSize > MAX_RIFF_BYTES) {
             throw new Bv2jException("WAV output: " + samples.length + " samples are too many for one WAV file");
         }
-        ByteBuffer h = ByteBuffer.allocate(headerSize).order(ByteOrder.LITTLE_ENDIAN);
-        h.put(ascii("RIFF")).putInt((int) (headerSize - 8 + dataSize)).put(ascii("WAVE"));
-        h.put(ascii("fmt ")).putInt(fmtSize)
+        out.write(header(sampleRate, ieeeFloat, headerSize(ieeeFloat) - 8 + dataSize, dataSize, samples.length));
+        out.write(Pcm.encode(samples, ieeeFloat));
+    }
+
+    /**
+     * The header of a WAV whose length is not known when it starts (audio streamed as it is made):
+     * the RIFF and data sizes are 0xFFFFFFFF, which players and ffmpeg/sox read as "until the
+     * end of the stream". Float streams carry no fact chunk (its sample count is unknown too).
+     */
+    public static void writeStreamingHeader(OutputStream out, int sampleRate, boolean ieeeFloat) throws IOException {
+        if (sampleRate <= 0) {
+            throw new IllegalArgumentException("sample rate must be positive, got " + sampleRate);
+        }
+        out.write(header(sampleRate, ieeeFloat, MAX_RIFF_BYTES, MAX_RIFF_BYTES, -1));
+    }
+
+    private static int headerSize(boolean ieeeFloat) {
+        // fmt: 16 bytes for PCM; 18 (with cbSize) plus a fact chunk for float, as the spec asks of non-PCM.
+        return 12 + 8 + (ieeeFloat ? 18 : 16) + (ieeeFloat ? 12 : 0) + 8;
+    }
+
+    /** factSamples < 0: no fact chunk (a stream of unknown length). */
+    private static byte[] header(int sampleRate, boolean ieeeFloat, long riffSize, long dataSize, long factSamples) {
+        int bytesPerSample = ieeeFloat ? 4 : 2;
+        boolean fact = ieeeFloat && factSamples >= 0;
+        ByteBuffer h = ByteBuffer.allocate(headerSize(ieeeFloat) - (ieeeFloat && !fact ? 12 : 0))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        h.put(ascii("RIFF")).putInt((int) riffSize).put(ascii("WAVE"));
+        h.put(ascii("fmt ")).putInt(ieeeFloat ? 18 : 16)
                 .putShort((short) (ieeeFloat ? FORMAT_IEEE_FLOAT : FORMAT_PCM))
                 .putShort((short) 1)
                 .putInt(sampleRate)
                 .putInt(sampleRate * bytesPerSample)
                 .putShort((short) bytesPerSample)
                 .putShort((short) (bytesPerSample * 8));
-        if (ieeeFloat) {
-            h.putShort((short) 0); // cbSize
-            h.put(ascii("fact")).putInt(4).putInt(samples.length);
-        }
+        if (ieeeFloat) h.putShort((short) 0); // cbSize
+        if (fact) h.put(ascii("fact")).putInt(4).putInt((int) factSamples);
         h.put(ascii("data")).putInt((int) dataSize);
-        out.write(h.array());
-
-        out.write(Pcm.encode(samples, ieeeFloat));
+        return h.array();
     }
 
     private static byte[] ascii(String s) {

@@ -214,6 +214,59 @@ public final class Synthesizer implements AutoCloseable {
         }
     }
 
+    /** The text front-end, found on first use (see {@link TextInput}); shared, as it caches BERT models. */
+    private static volatile TextInput textInput;
+
+    private static TextInput textInput() {
+        TextInput t = textInput;
+        if (t == null) textInput = t = TextInput.provider();
+        return t;
+    }
+
+    /**
+     * Speaks text: split into sentences (language per sentence when asked for "auto"), each
+     * synthesized on its own and the sentences joined with {@link SayOptions#pauseSeconds} of
+     * silence. Every sentence is checked before any is synthesized, so bad text fails at once.
+     */
+    public Audio say(String text, SayOptions options) {
+        List<Utterance> sentences = textInput().sentences(text, options, config);
+        for (int i = 0; i < sentences.size(); i++) sentences.get(i).validate(i, MAX_PHONES);
+        List<float[]> parts = new ArrayList<>();
+        float[] pause = new float[pauseSamples(options)];
+        for (int i = 0; i < sentences.size(); i++) {
+            if (i > 0) parts.add(pause);
+            parts.add(synthesize(sentences.get(i), options.synthesis()).samples());
+        }
+        int n = 0;
+        for (float[] p : parts) n += p.length;
+        float[] all = new float[n];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return new Audio(all, sampleRate());
+    }
+
+    /**
+     * {@link #say} as a stream: each sentence's audio goes to {@code sink} chunk by chunk as the
+     * decoder makes it ({@link #stream}), the pauses between sentences as chunks of silence. The
+     * concatenation equals {@link #say}'s samples up to float rounding.
+     */
+    public void say(String text, SayOptions options, int chunkFrames, Consumer<float[]> sink) {
+        List<Utterance> sentences = textInput().sentences(text, options, config);
+        for (int i = 0; i < sentences.size(); i++) sentences.get(i).validate(i, MAX_PHONES);
+        int pause = pauseSamples(options);
+        for (int i = 0; i < sentences.size(); i++) {
+            if (i > 0 && pause > 0) sink.accept(new float[pause]);
+            stream(sentences.get(i), options.synthesis(), chunkFrames, sink);
+        }
+    }
+
+    private int pauseSamples(SayOptions options) {
+        return (int) Math.round(options.pauseSeconds() * sampleRate());
+    }
+
     /** The same as {@link #synthesizeBatch} with every stage kept, for inspection; call inside a Scope. */
     public InferResult inferStages(List<Utterance> utterances, SynthesisOptions options, Noise noise) {
         for (int i = 0; i < utterances.size(); i++) utterances.get(i).validate(i, MAX_PHONES);
