@@ -3,6 +3,7 @@ package io.bv2j.text.bert;
 import io.bv2j.Bv2jException;
 import io.bv2j.nn.Module;
 import io.bv2j.nn.StateDict;
+import io.bv2j.synth.RandomWeights;
 import io.bv2j.tensor.Scope;
 import io.bv2j.tensor.Tensor;
 
@@ -45,6 +46,13 @@ final class BertEncoder extends Module {
             sd.skip(prefix);
         }
         sd.requireAllTaken();
+        return e;
+    }
+
+    /** The encoder of {@code config} with seeded random weights (RandomWeights' torch-style init), for benchmarks. */
+    static BertEncoder random(BertConfig config, long seed, Arena weights) {
+        BertEncoder e = new BertEncoder(config, weights);
+        e.load(RandomWeights.of(e, seed), "", weights);
         return e;
     }
 
