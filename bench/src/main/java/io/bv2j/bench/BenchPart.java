@@ -9,17 +9,18 @@ import java.util.Locale;
  * mixed-length utterances in one padded batch call (BATCH), in one synthesizeAll call (ALL) or in
  * eight single calls (SINGLES), the time until streaming synthesis hands over its first chunk of
  * audio (FIRST_AUDIO), or everything synthesis does before the decoder (LATENT: text encoder,
- * duration predictors, flow).
+ * duration predictors, flow), or BERT features of one sentence of --frames tokens on
+ * chinese-roberta-wwm-ext-large's shape with random weights (BERT; no voice involved).
  */
 public enum BenchPart {
-    DECODER, FULL, BATCH, ALL, SINGLES, FIRST_AUDIO, LATENT;
+    DECODER, FULL, BATCH, ALL, SINGLES, FIRST_AUDIO, LATENT, BERT;
 
     /** The lower-case name (any case), as the CLI's --part takes it. */
     public static BenchPart parse(String name) {
         for (BenchPart p : values()) {
             if (p.label().equalsIgnoreCase(name)) return p;
         }
-        throw new Bv2jException("unknown benchmark part '" + name + "' (use decoder, full, batch, all, singles, first-audio or latent)");
+        throw new Bv2jException("unknown benchmark part '" + name + "' (use decoder, full, batch, all, singles, first-audio, latent or bert)");
     }
 
     public String label() {

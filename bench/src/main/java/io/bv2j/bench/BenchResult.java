@@ -30,6 +30,16 @@ public record BenchResult(BenchPart part, int frames, int threads, long samples,
                 whole ? median / audio : 0, decodes ? decoderFlops / median / 1e9 : 0, peakRss);
     }
 
+    /**
+     * A BERT sentence's times (part bert): no audio, so samples 0 and rtf 0; gflops counts the
+     * encoder's own FLOPs ({@link BertBench#flops}), and the line says so (gflops_basis=bert).
+     */
+    static BenchResult ofBert(BenchRequest req, double[] repSeconds, int warmupReps, long flops, OptionalLong peakRss) {
+        double median = median(repSeconds);
+        return new BenchResult(req.part(), req.frames(), req.threads(), 0, 0, repSeconds, warmupReps, median, 0,
+                flops / median / 1e9, peakRss);
+    }
+
     @Override
     public double[] repSeconds() {
         return repSeconds.clone();
@@ -47,6 +57,7 @@ public record BenchResult(BenchPart part, int frames, int threads, long samples,
         s.append(" warmup=").append(warmupReps);
         if (part == BenchPart.FIRST_AUDIO) s.append(" timed=first_chunk");
         else if (part == BenchPart.LATENT) s.append(" timed=before_decoder");
+        else if (part == BenchPart.BERT) s.append(" timed=one_sentence tokens=").append(frames).append(" gflops_basis=bert");
         else if (part != BenchPart.DECODER) s.append(" gflops_basis=decoder");
         peakRssBytes.ifPresent(b -> s.append(String.format(Locale.ROOT, " peak_rss_mb=%.0f", b / 1048576.0)));
         return s.toString();

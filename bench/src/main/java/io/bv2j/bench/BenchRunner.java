@@ -25,7 +25,7 @@ public final class BenchRunner {
     static final double MAX_WARMUP_SECONDS = 30.0;
     static final int MAX_WARMUP_REPS = 50;
 
-    static final String USAGE = "usage: BenchRunner --config C [--checkpoint G] [--part decoder|full|batch|all|singles|first-audio|latent] [--frames 160] "
+    static final String USAGE = "usage: BenchRunner --config C [--checkpoint G] [--part decoder|full|batch|all|singles|first-audio|latent|bert] [--frames 160 (bert: tokens)] "
             + "[--threads 2] [--reps 5]";
 
     private BenchRunner() {
@@ -35,6 +35,16 @@ public final class BenchRunner {
     public static BenchResult run(BenchRequest req) {
         int previousThreads = NativeContext.threads();
         NativeContext.setThreads(req.threads());
+        if (req.part() == BenchPart.BERT) {
+            try (BertBench w = new BertBench(req.frames())) {
+                int warmup = warmUp(w);
+                double[] seconds = new double[req.reps()];
+                for (int i = 0; i < seconds.length; i++) seconds[i] = oneRep(w).seconds();
+                return BenchResult.ofBert(req, seconds, warmup, w.flops(), PeakRss.bytes());
+            } finally {
+                NativeContext.setThreads(previousThreads);
+            }
+        }
         try (Synthesizer synth = open(req)) {
             SynthesizerTrn net = synth.network();
             Workload w = switch (req.part()) {
@@ -45,6 +55,7 @@ public final class BenchRunner {
                 case SINGLES -> new BatchBench(synth, BatchBench.Mode.SINGLES);
                 case FIRST_AUDIO -> new FullSynthesisBench(synth, req.frames()).firstAudio();
                 case LATENT -> new FullSynthesisBench(synth, req.frames()).latent();
+                case BERT -> throw new IllegalStateException("part bert needs no voice and ran above");
             };
             int warmup = warmUp(w);
             double[] seconds = new double[req.reps()];
