@@ -131,7 +131,9 @@ public final class TextFrontEnd {
             }
             return null;
         }
-        return bert.features().features(p.normText(), p.word2ph(addBlank));
+        // Japanese BERT tokenizes the analyser's words (as the G2P cut them), Chinese its characters
+        BertFeatures features = p.language() == Language.JP ? bert.features(JapaneseG2p::bertWords) : bert.features();
+        return features.features(p.normText(), p.word2ph(addBlank));
     }
 
     private G2p g2p(Language language) {
