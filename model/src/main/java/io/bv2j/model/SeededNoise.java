@@ -16,7 +16,7 @@ public final class SeededNoise implements Noise {
     public Tensor normal(String site, int... shape) {
         Tensor t = Tensor.zeros(shape);
         long n = t.numel();
-        for (long i = 0; i < n; i++) t.set(i, (float) gaussian());
+        for (long i = 0; i < n; i++) t.set(i, (float) gaussian(random));
         return t;
     }
 
@@ -28,8 +28,8 @@ public final class SeededNoise implements Noise {
         return t;
     }
 
-    /** Marsaglia polar method on the splittable stream. */
-    private double gaussian() {
+    /** A standard normal draw from the stream: Marsaglia's polar method. */
+    static double gaussian(SplittableRandom random) {
         double u, v, s;
         do {
             u = 2 * random.nextDouble() - 1;

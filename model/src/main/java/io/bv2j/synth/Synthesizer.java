@@ -17,6 +17,7 @@ import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -211,6 +212,48 @@ public final class Synthesizer implements AutoCloseable {
             InferResult r = net.latent(batch(List.of(utterance), options), options.noise().get());
             new StreamingDecoder(net.dec(), chunkFrames, Math.min(chunkFrames, FIRST_STREAM_CHUNK_FRAMES))
                     .decode(r.decoderInput(), r.g(), r.yLengths()[0], sink);
+        }
+    }
+
+    /**
+     * Several utterances through the text encoder, duration predictors and flow as one padded
+     * batch, then each decoded on its own, exactly as {@link #stream} decodes it, streamed chunk by
+     * chunk to its own sink, the items side by side on the workers. With options' noise a
+     * {@link io.bv2j.model.RowSeededNoise} of one seed per item, item i's samples equal a lone
+     * stream of it with {@code RowSeededNoise(seed i)} up to float rounding: a service can batch
+     * requests without changing anyone's audio. Each sink is called by one thread at a time, in
+     * order, possibly from a worker thread; a sink that throws {@link CancellationException} (its
+     * listener left) stops only its own item.
+     */
+    public void streamEach(List<Utterance> utterances, SynthesisOptions options, int chunkFrames,
+                           List<Consumer<float[]>> sinks) {
+        if (utterances.isEmpty()) throw new Bv2jException("no utterances to synthesize");
+        if (sinks.size() != utterances.size()) throw new IllegalArgumentException("one sink per utterance is required");
+        for (int i = 0; i < utterances.size(); i++) utterances.get(i).validate(i, MAX_PHONES);
+        try (Scope ignored = Scope.open()) {
+            InferResult r = net.latent(batch(utterances, options), options.noise().get());
+            Tensor z = r.decoderInput().unconfinedView(); // [B, C, T] padded; outlives Workers.map
+            Tensor g = r.g() == null ? null : r.g().unconfinedView();
+            int n = utterances.size();
+            List<Supplier<Boolean>> items = new ArrayList<>(n);
+            long[] costs = new long[n];
+            for (int i = 0; i < n; i++) {
+                int item = i, frames = r.yLengths()[i];
+                items.add(() -> {
+                    // Only the item's own frames: its samples then match a lone decode, not a padded one.
+                    Tensor zi = Ops.narrow(Ops.narrow(z, 0, item, 1), 2, 0, frames); // [1, C, frames]
+                    Tensor gi = g == null ? null : Ops.narrow(g, 0, item, 1);
+                    try {
+                        new StreamingDecoder(net.dec(), chunkFrames, Math.min(chunkFrames, FIRST_STREAM_CHUNK_FRAMES))
+                                .decode(zi, gi, frames, sinks.get(item));
+                        return true;
+                    } catch (CancellationException e) {
+                        return false;
+                    }
+                });
+                costs[i] = frames;
+            }
+            Workers.map(items, costs, net.dec().parametersReadableBy(Workers::readableByWorkers));
         }
     }
 
