@@ -15,7 +15,7 @@ import java.util.Arrays;
         description = "Bert-VITS2 v1.1 text-to-speech on the JVM: inference, conformance, benchmarks.",
         subcommands = {SynthCommand.class, InspectCommand.class, ConformanceCommand.class, TrainCommand.class,
                 PreprocessCommand.class, BenchCommand.class, ExportCommand.class,
-                DemoCommand.class, SayCommand.class, G2pCommand.class})
+                DemoCommand.class, SayCommand.class, G2pCommand.class, ServeCommand.class})
 public final class Main implements Runnable {
     static final int EXIT_BAD_INPUT = 2;
     static final int EXIT_INTERNAL = 3;

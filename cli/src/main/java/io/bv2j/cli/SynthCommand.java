@@ -8,6 +8,7 @@ import io.bv2j.io.Wav;
 import io.bv2j.model.ReplayNoise;
 import io.bv2j.nativelib.NativeContext;
 import io.bv2j.synth.Audio;
+import io.bv2j.synth.SynthRequest;
 import io.bv2j.synth.SynthesisOptions;
 import io.bv2j.synth.Synthesizer;
 import io.bv2j.tensor.Device;

@@ -103,6 +103,23 @@ public final class Synthesizer implements AutoCloseable {
      */
     static final int LONG_DECODE_CHUNK_FRAMES = 128;
 
+    /**
+     * Checks utterances as synthesis would (lengths, id ranges, the speaker's name) without
+     * running the network: a service refuses bad input before it queues it.
+     */
+    public void check(List<Utterance> utterances) {
+        for (int i = 0; i < utterances.size(); i++) {
+            Utterance u = utterances.get(i);
+            u.validate(i, MAX_PHONES);
+            if (net.hasSpeakerEmbedding()) {
+                config.speakerId(u.speaker() == null ? "0" : u.speaker());
+            } else if (u.referenceSpec() == null) {
+                throw new Bv2jException("utterance " + i + ": this model has no speaker ids (n_speakers = 0) and needs a "
+                        + "reference spectrogram");
+            }
+        }
+    }
+
     public Audio synthesize(Utterance utterance, SynthesisOptions options) {
         utterance.validate(0, MAX_PHONES);
         try (Scope ignored = Scope.open()) {

@@ -22,6 +22,10 @@ public record Utterance(String speaker, int[] phones, int[] tones, int[] languag
         return new Utterance(speaker, phones, tones, languages, bert, jaBert, referenceSpec, referenceFrames);
     }
 
+    public Utterance withSpeaker(String name) {
+        return new Utterance(name, phones, tones, languages, bert, jaBert, referenceSpec, referenceFrames);
+    }
+
     public int length() {
         return phones.length;
     }

@@ -1,12 +1,10 @@
-package io.bv2j.cli;
+package io.bv2j.synth;
 
 import io.bv2j.Bv2jException;
 import io.bv2j.io.Json;
 import io.bv2j.io.Npy;
 import io.bv2j.io.RawTensor;
 import io.bv2j.model.TextEncoder;
-import io.bv2j.synth.SynthesisOptions;
-import io.bv2j.synth.Utterance;
 import io.bv2j.text.Symbols;
 
 import java.io.IOException;
@@ -21,9 +19,11 @@ import java.util.Set;
  * The synth request file: knobs, `batch`, and utterances with model-level ids (or symbol
  * strings for phones), feature files relative to the request, or with "text" (and optionally
  * "language") read by the text front-end instead. Unknown keys are refused so that a typo cannot
- * silently fall back to a default, and so is a mix of text and phones.
+ * silently fall back to a default, and so is a mix of text and phones. Read from a file (bv2j
+ * synth) or from a request body (bv2j serve, where feature files are refused: a client must not
+ * name files on the server).
  */
-record SynthRequest(SynthesisOptions options, boolean batch, List<Utterance> utterances) {
+public record SynthRequest(SynthesisOptions options, boolean batch, List<Utterance> utterances) {
     private static final long MAX_REQUEST_BYTES = 16 << 20;
     private static final Set<String> TOP_KEYS = Set.of("sdp_ratio", "noise_scale", "noise_scale_w", "length_scale",
             "batch", "utterances");
@@ -33,11 +33,12 @@ record SynthRequest(SynthesisOptions options, boolean batch, List<Utterance> utt
 
     /** Reads an utterance given as text: one model utterance for the whole text. */
     @FunctionalInterface
-    interface TextReader {
+    public interface TextReader {
         Utterance read(String text, String language, String speaker, String where);
     }
 
-    static SynthRequest read(Path path, SynthesisOptions base, TextReader textReader) {
+    /** A request file; feature files are read relative to it. */
+    public static SynthRequest read(Path path, SynthesisOptions base, TextReader textReader) {
         String name = path.getFileName().toString();
         String text;
         try {
@@ -47,6 +48,15 @@ record SynthRequest(SynthesisOptions options, boolean batch, List<Utterance> utt
         } catch (IOException e) {
             throw new Bv2jException(name + ": cannot read: " + e.getMessage(), e);
         }
+        return parse(text, name, base, path.toAbsolutePath().getParent(), textReader);
+    }
+
+    /**
+     * A request's JSON text; {@code featureDir} is where "bert"/"ja_bert" .npy files are read from,
+     * or null to refuse them.
+     */
+    public static SynthRequest parse(String text, String name, SynthesisOptions base, Path featureDir,
+                                     TextReader textReader) {
         Map<String, Object> root = Json.obj(Json.parse(text, name), name);
         refuseUnknown(root, TOP_KEYS, name);
         SynthesisOptions o = base;
@@ -58,10 +68,9 @@ record SynthRequest(SynthesisOptions options, boolean batch, List<Utterance> utt
         if (!root.containsKey("utterances")) throw new Bv2jException(name + ": 'utterances' is missing");
         List<Object> list = Json.arr(root.get("utterances"), name + ": utterances");
         if (list.isEmpty()) throw new Bv2jException(name + ": 'utterances' is empty");
-        Path base0 = path.toAbsolutePath().getParent();
         List<Utterance> us = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
-            us.add(utterance(list.get(i), name + ": utterances[" + i + "]", base0, textReader));
+            us.add(utterance(list.get(i), name + ": utterances[" + i + "]", featureDir, textReader));
         }
         return new SynthRequest(o, batch, us);
     }
@@ -119,6 +128,7 @@ record SynthRequest(SynthesisOptions options, boolean batch, List<Utterance> utt
     /** A float32 .npy [dim, T] relative to the request; absent = zeros (null). */
     private static float[] features(Object value, Path dir, int dim, int t, String where) {
         if (value == null) return null;
+        if (dir == null) throw new Bv2jException(where + ": feature files are not read here; give text, or phones without bert");
         Path p = dir.resolve(Json.str(value, where));
         RawTensor r = Npy.read(p);
         long[] s = r.shape();
