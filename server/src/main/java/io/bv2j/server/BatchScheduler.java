@@ -95,6 +95,7 @@ final class BatchScheduler implements AutoCloseable {
             double seconds = (System.nanoTime() - job.admittedNanos) / 1e9;
             meanServiceSeconds = 0.9 * meanServiceSeconds + 0.1 * seconds;
             metrics.queue(admitted, pending.size());
+            changed.signalAll(); // the loop drops the job's sentences still waiting
         } finally {
             lock.unlock();
         }
@@ -109,7 +110,7 @@ final class BatchScheduler implements AutoCloseable {
         lock.lock();
         try {
             while (true) {
-                pending.removeIf(p -> p.job.cancelled());
+                if (pending.removeIf(p -> p.job.cancelled())) metrics.queue(admitted, pending.size());
                 if (pending.isEmpty()) {
                     if (closing) return null;
                     changed.awaitUninterruptibly();
