@@ -170,19 +170,10 @@ public final class TtsServer implements AutoCloseable {
             ex.getResponseHeaders().set("X-Sample-Rate", Integer.toString(rate));
             ex.getResponseHeaders().set("Cache-Control", "no-store");
             if (req.stream()) {
-                ex.sendResponseHeaders(200, 0); // chunked transfer
-                OutputStream out = ex.getResponseBody();
-                req.format().writeStreamStart(out, rate);
-                boolean[] first = {true};
-                job.drainTo(samples -> {
-                    out.write(Pcm.encode(samples, false));
-                    out.flush();
-                    if (first[0]) {
-                        first[0] = false;
-                        metrics.firstAudio((System.nanoTime() - job.admittedNanos) / 1e9);
-                    }
-                }, STALL_SECONDS);
-                out.close();
+                ChunkedAudio out = new ChunkedAudio(ex, req.format(), rate,
+                        () -> metrics.firstAudio((System.nanoTime() - job.admittedNanos) / 1e9));
+                job.drainTo(out, STALL_SECONDS);
+                out.finish();
             } else {
                 FloatBuffer all = new FloatBuffer();
                 job.drainTo(all::add, STALL_SECONDS);
@@ -224,6 +215,45 @@ public final class TtsServer implements AutoCloseable {
         scheduler.close();
         handlers.close();
         voices.close();
+    }
+
+    /**
+     * A streamed response: the status and headers go out with the first audio, so a failure
+     * before it is still answered with a proper error; every chunk is flushed as it comes.
+     */
+    private static final class ChunkedAudio implements SpeechJob.Output {
+        private final HttpExchange ex;
+        private final AudioFormat format;
+        private final int rate;
+        private final Runnable onFirstAudio;
+        private OutputStream out;
+
+        ChunkedAudio(HttpExchange ex, AudioFormat format, int rate, Runnable onFirstAudio) {
+            this.ex = ex;
+            this.format = format;
+            this.rate = rate;
+            this.onFirstAudio = onFirstAudio;
+        }
+
+        @Override
+        public void write(float[] samples) throws IOException {
+            begin();
+            out.write(Pcm.encode(samples, false));
+            out.flush();
+        }
+
+        void finish() throws IOException {
+            begin();
+            out.close();
+        }
+
+        private void begin() throws IOException {
+            if (out != null) return;
+            ex.sendResponseHeaders(200, 0); // chunked transfer
+            out = ex.getResponseBody();
+            format.writeStreamStart(out, rate);
+            onFirstAudio.run();
+        }
     }
 
     /** A growable float array for a whole response. */
