@@ -54,6 +54,11 @@ check "GET /voices" application/json "$base/voices"
 check "GET /health" application/json "$base/health"
 check "GET /metrics" text/plain "$base/metrics"
 
+# streaming: how soon the first audio of a 12-sentence text arrives, against the whole response
+long="$(for i in $(seq 12); do printf 'Sentence number %d of a long text that streams sentence by sentence. ' "$i"; done)"
+read -r first_byte whole < <(curl -s -o /dev/null -w '%{time_starttransfer} %{time_total}' -X POST \
+  -H 'Content-Type: application/json' -d "{\"input\":\"$long\",\"response_format\":\"pcm\"}" "$base/v1/audio/speech")
+
 metric() { curl -s "$base/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
 rss() { awk '/VmRSS/ { print $2 }' "/proc/$pid/status"; }
 audio0="$(metric bv2j_audio_seconds_total)"
@@ -87,7 +92,8 @@ audio_per_s="$(awk -v a="$audio0" -v b="$audio1" -v d="$duration" 'BEGIN { print
 per_batch="$(awk -v b="$batches" -v s="$sentences" 'BEGIN { printf "%.2f", (b > 0 ? s / b : 0) }')"
 echo "serve-load[$label]: ${duration}s x ${connections} connections: ${requests:-0} requests, $((${non2xx:-0} + ${sockerr:-0})) errors" \
   "(${rejected:-0} rejected 429), p50 ${p50:-?} p99 ${p99:-?}, ${audio_per_s} audio s/s, ${per_batch} sentences/batch," \
-  "RSS ${rss_q} kB at 1/4 -> ${rss_end} kB at end (max ${rss_max} kB)"
+  "RSS ${rss_q} kB at 1/4 -> ${rss_end} kB at end (max ${rss_max} kB); streamed 12 sentences alone: first audio" \
+  "after ${first_byte} s, all after ${whole} s"
 fail=0
 [ "${requests:-0}" -gt 0 ] || { echo "serve-load: no requests completed" >&2; fail=1; }
 [ "${non2xx:-0}" -eq 0 ] || { echo "serve-load: $non2xx error responses" >&2; fail=1; }

@@ -68,7 +68,14 @@ final class ServeCommand implements Callable<Integer> {
                     err.println("bv2j serve: " + note);
                     err.flush();
                 });
-        TtsServer server = TtsServer.start(settings, loadVoices(), frontEnd);
+        List<Voice> voices = loadVoices();
+        TtsServer server;
+        try {
+            server = TtsServer.start(settings, voices, frontEnd);
+        } catch (IOException e) {
+            for (Voice v : voices) v.synth().close();
+            throw new Bv2jException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             err.println("bv2j serve: shutting down (finishing requests in flight)");
