@@ -56,7 +56,7 @@ check "GET /metrics" text/plain "$base/metrics"
 
 # streaming: how soon the first audio of a 12-sentence text arrives, against the whole response
 long="$(for i in $(seq 12); do printf 'Sentence number %d of a long text that streams sentence by sentence. ' "$i"; done)"
-read -r first_byte whole < <(curl -s -o /dev/null -w '%{time_starttransfer} %{time_total}' -X POST \
+read -r first_byte whole < <(curl -s -o /dev/null -w '%{time_starttransfer} %{time_total}\n' -X POST \
   -H 'Content-Type: application/json' -d "{\"input\":\"$long\",\"response_format\":\"pcm\"}" "$base/v1/audio/speech")
 
 metric() { curl -s "$base/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * The one place synthesis runs: a bounded queue of admitted requests, and a loop that takes
  * their sentences in arrival order and runs them as dynamic batches. When the loop is free it
  * looks at the oldest waiting sentence; if fewer than maxBatch compatible sentences (same voice,
- * same knobs) are waiting, it waits until that sentence has waited {@code window}, then runs
+ * same knobs, first sentences of requests apart from later ones) are waiting, it waits until that sentence has waited {@code window}, then runs
  * what it has as one padded batch ({@link Synthesizer#streamEach}). Sentences that wait while a
  * batch runs are therefore batched without any extra delay. Every sentence is seeded on its own
  * ({@link RowSeededNoise}), so its audio does not depend on its batch-mates. One batch at a time:
@@ -33,9 +33,14 @@ final class BatchScheduler implements AutoCloseable {
             return job.request.sentences().get(sentence);
         }
 
+        /**
+         * Same voice and knobs; and a request's first sentence only with other first sentences,
+         * so that a long text's first audio does not wait for the latent of its later sentences.
+         */
         boolean batchesWith(Piece o) {
             SynthesisOptions a = job.request.options(), b = o.job.request.options();
-            return job.request.voice() == o.job.request.voice() && a.sdpRatio() == b.sdpRatio()
+            return job.request.voice() == o.job.request.voice() && (sentence == 0) == (o.sentence == 0)
+                    && a.sdpRatio() == b.sdpRatio()
                     && a.noiseScale() == b.noiseScale() && a.noiseScaleW() == b.noiseScaleW()
                     && a.lengthScale() == b.lengthScale() && a.maxSeconds() == b.maxSeconds();
         }
