@@ -24,6 +24,7 @@ while [ $# -gt 0 ]; do
 done
 command -v wrk >/dev/null || { echo "serve-load: needs wrk (apt-get install wrk)" >&2; exit 2; }
 base="http://127.0.0.1:$port"
+if curl -s -o /dev/null "$base/health"; then echo "serve-load: something already answers on port $port" >&2; exit 2; fi
 work="$(mktemp -d)"
 "$root/bv2j" serve --port "$port" "$@" 2>"$work/server.log" &
 pid=$!
@@ -35,7 +36,7 @@ for _ in $(seq 600); do
   sleep 0.2
 done
 curl -sf "$base/health" >/dev/null || { echo "serve-load: no /health after 120 s" >&2; exit 1; }
-# the JVM's own pid (./bv2j execs java, so $pid is it)
+# ./bv2j execs java, so $pid is the server JVM itself (its RSS is what is sampled)
 
 check() { # name expected-type curl-args...
   local name="$1" type="$2"; shift 2
