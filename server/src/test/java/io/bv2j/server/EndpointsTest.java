@@ -68,6 +68,24 @@ class EndpointsTest {
         assertTrue(fast.body().length < pcm.body().length * 0.7, "speed 2 is about half as long");
     }
 
+    /** Audio arrives while the rest of a long text is still being synthesized, and adds up to the whole. */
+    @Test
+    void longTextStreamsSentenceBySentence() throws Exception {
+        String text = "This is one of many sentences in a long text. ".repeat(30);
+        String body = "{\"input\": \"" + text + "\", \"response_format\": \"pcm\"}";
+        HttpResponse<java.io.InputStream> r = demo.client.send(java.net.http.HttpRequest.newBuilder(demo.uri("/v1/audio/speech"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, r.statusCode());
+        try (java.io.InputStream in = r.body()) {
+            byte[] first = in.readNBytes(8192);
+            assertEquals(8192, first.length);
+            assertEquals(1, demo.metric("bv2j_requests_in_flight"), "the first audio came before the last was made");
+            long total = first.length + in.transferTo(java.io.OutputStream.nullOutputStream());
+            int pause = (int) Math.round(0.3 * 16000);
+            assertTrue(total / 2 > 29L * pause + 30 * 8000, "30 sentences of audio with 29 pauses: " + total / 2);
+        }
+    }
+
     @Test
     void synthesizeTakesARequestFileWithTextAndPhones() throws Exception {
         HttpResponse<byte[]> r = demo.post("/synthesize?voice=demo",
