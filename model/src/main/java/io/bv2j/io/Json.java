@@ -1,7 +1,25 @@
 package io.bv2j.io;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import io.bv2j.Bv2jException;
 
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -10,15 +28,16 @@ import java.util.Map;
 
 /**
  * Strict RFC 8259 JSON: a parser for untrusted text (config files, safetensors headers) and a
- * writer for metadata and reports.
+ * writer for metadata and reports, both on Jackson's streaming API.
  *
  * <p>Parsed values are {@code Map<String,Object>} (a {@link LinkedHashMap} in document order;
  * duplicate keys are rejected because which one "wins" differs between parsers), {@code List<Object>},
  * {@code String}, {@code Long} (an integer literal without fraction or exponent that fits in a
  * long), {@code Double} (every other number), {@code Boolean}, or {@code null}.
  *
- * <p>The parser is recursive descent with a nesting limit so hostile input cannot overflow the
- * stack, and a length limit so it cannot be made to build enormous trees.
+ * <p>Hostile input is bounded: the text's length is checked before parsing, and Jackson refuses
+ * nesting deeper than {@link #MAX_DEPTH} (so building the tree cannot overflow the stack) and
+ * number literals longer than {@link #MAX_NUMBER_LENGTH} chars.
  */
 public final class Json {
 
@@ -26,6 +45,27 @@ public final class Json {
     public static final int MAX_DEPTH = 256;
     /** Largest text {@link #parse(String)} accepts, in chars. */
     public static final int MAX_LENGTH = 64 << 20;
+    /** Jackson's default: no real number needs more digits, and converting longer ones can be slow. */
+    static final int MAX_NUMBER_LENGTH = 1000;
+
+    /**
+     * Jackson's defaults already refuse everything RFC 8259 does not allow: comments, single
+     * quotes, NaN and Infinity, leading zeros or plus signs, trailing commas, unescaped control
+     * characters.
+     */
+    private static final JsonFactory FACTORY = new JsonFactoryBuilder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH)
+                    .maxNumberLength(MAX_NUMBER_LENGTH)
+                    // Strings and keys are bounded by the text length checked in parse();
+                    // Jackson's defaults (20M chars, 50k for keys) would refuse texts we accept.
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .maxNameLength(Integer.MAX_VALUE)
+                    .build())
+            // Keys of untrusted text (a tokenizer's whole vocabulary) have no business in the JVM's string table.
+            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+            .characterEscapes(new Escapes())
+            .build();
 
     private Json() {
     }
@@ -47,7 +87,97 @@ public final class Json {
             throw new Bv2jException(prefix + "JSON text is " + text.length() + " chars long, more than the "
                     + maxLength + " allowed");
         }
-        return new Parser(text, prefix).parseDocument();
+        // A byte order mark is tolerated (RFC 8259 section 8.1 allows ignoring it); Jackson only skips it in bytes.
+        boolean bom = text.startsWith("\uFEFF");
+        StringReader reader = new StringReader(text);
+        try (JsonParser p = FACTORY.createParser(reader)) {
+            if (bom) {
+                reader.skip(1);
+            }
+            try {
+                if (p.nextToken() == null) {
+                    throw error(prefix, p.currentLocation(), bom, "unexpected end of text, expected a value");
+                }
+                Object value = readValue(p, prefix, bom);
+                if (p.nextToken() != null) {
+                    throw error(prefix, p.currentTokenLocation(), bom, "unexpected content after the end of the document");
+                }
+                return value;
+            } catch (StreamConstraintsException e) {
+                // Jackson reports a limit without a location; the parser still knows which token broke it.
+                throw error(prefix, p.currentTokenLocation(), bom, p.getParsingContext().getNestingDepth() > MAX_DEPTH
+                        ? "nesting deeper than " + MAX_DEPTH + " levels" : problem(e));
+            } catch (JsonProcessingException e) {
+                throw error(prefix, e.getLocation(), bom, problem(e));
+            }
+        } catch (IOException e) {
+            throw new AssertionError("a StringReader does not fail", e);
+        }
+    }
+
+    /** The value whose first token {@code p} is on. */
+    private static Object readValue(JsonParser p, String prefix, boolean bom) throws IOException {
+        return switch (p.currentToken()) {
+            case START_OBJECT -> {
+                Map<String, Object> map = new LinkedHashMap<>();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = p.currentName();
+                    // Checked here rather than with STRICT_DUPLICATE_DETECTION, which reports the position after the key.
+                    if (map.containsKey(key)) {
+                        throw error(prefix, p.currentTokenLocation(), bom, "duplicate key \"" + abbreviate(key) + "\"");
+                    }
+                    p.nextToken();
+                    map.put(key, readValue(p, prefix, bom));
+                }
+                yield map;
+            }
+            case START_ARRAY -> {
+                List<Object> list = new ArrayList<>();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    list.add(readValue(p, prefix, bom));
+                }
+                yield list;
+            }
+            case VALUE_STRING -> p.getText();
+            case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
+                case INT, LONG -> p.getLongValue();
+                // An integer beyond the long range is kept as a double.
+                default -> finiteDouble(p, prefix, bom);
+            };
+            case VALUE_NUMBER_FLOAT -> finiteDouble(p, prefix, bom);
+            case VALUE_TRUE -> Boolean.TRUE;
+            case VALUE_FALSE -> Boolean.FALSE;
+            case VALUE_NULL -> null;
+            // The parser reports every other token (END_ARRAY where a value belongs, ...) itself.
+            default -> throw new IllegalStateException("unexpected " + p.currentToken());
+        };
+    }
+
+    private static double finiteDouble(JsonParser p, String prefix, boolean bom) throws IOException {
+        double d = p.getDoubleValue();
+        if (Double.isInfinite(d)) {
+            throw error(prefix, p.currentTokenLocation(), bom, "number " + abbreviate(p.getText()) + " is out of range");
+        }
+        return d;
+    }
+
+    /**
+     * Jackson's message made to read like ours: lower case, one location style, and without its
+     * advice to Java programmers (which feature would allow the input).
+     */
+    private static String problem(JsonProcessingException e) {
+        String m = e.getOriginalMessage()
+                .replaceAll("\\[Source: .*?; line: (\\d+), column: (\\d+)]", "$1:$2")
+                .replaceAll(": enable `[^`]*` to allow| \\(not recognized as one since Feature '\\w+' not enabled for parser\\)"
+                        + "|, from `[^`]*`", "")
+                .replaceAll("end-of-input(?=\\p{Alpha})", "end-of-input: ");
+        return Character.toLowerCase(m.charAt(0)) + m.substring(1);
+    }
+
+    private static Bv2jException error(String prefix, JsonLocation at, boolean bom, String problem) {
+        // Columns count the byte order mark the reader skipped, as an editor shows it.
+        int column = at.getColumnNr() + (bom && at.getLineNr() == 1 ? 1 : 0);
+        return new Bv2jException(prefix + "invalid JSON at " + at.getLineNr() + ":" + column + ": " + problem);
     }
 
     // ---------------------------------------------------------------- typed accessors
@@ -135,6 +265,14 @@ public final class Json {
 
     // ---------------------------------------------------------------- writer
 
+    /** Python's {@code json.dumps(indent=2)} layout: {@code "key": value}, one entry a line, {@code {}} and {@code []} when empty. */
+    private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter(Separators.createDefaultInstance()
+            .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+            .withObjectEmptySeparator("")
+            .withArrayEmptySeparator(""))
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+            .withArrayIndenter(new DefaultIndenter("  ", "\n"));
+
     /**
      * Writes {@code value} as indented JSON (two spaces, like Python's {@code json.dumps(indent=2)}).
      * Accepts what {@link #parse} produces plus any {@link Number} of a boxed primitive type and any
@@ -144,407 +282,94 @@ public final class Json {
      *     NaN or infinity, a non-string map key, an unsupported type
      */
     public static String write(Object value) {
-        StringBuilder sb = new StringBuilder();
-        writeValue(sb, value, 0, true);
-        return sb.toString();
+        return write(value, true);
     }
 
     /** As {@link #write} without any whitespace (for safetensors headers). */
     public static String writeCompact(Object value) {
-        StringBuilder sb = new StringBuilder();
-        writeValue(sb, value, 0, false);
-        return sb.toString();
+        return write(value, false);
     }
 
-    private static void writeValue(StringBuilder sb, Object value, int indent, boolean pretty) {
+    private static String write(Object value, boolean pretty) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            if (pretty) {
+                g.setPrettyPrinter(PRETTY.createInstance());
+            }
+            writeValue(g, value);
+        } catch (IOException e) {
+            // A StringWriter never fails: only Jackson's own limits (nesting depth) get here.
+            throw new IllegalArgumentException("cannot write JSON: " + e.getMessage(), e);
+        }
+        return out.toString();
+    }
+
+    private static void writeValue(JsonGenerator g, Object value) throws IOException {
         switch (value) {
-            case null -> sb.append("null");
-            case String s -> writeString(sb, s);
-            case Boolean b -> sb.append(b);
-            case Long l -> sb.append(l);
-            case Integer i -> sb.append(i);
-            case Short s -> sb.append(s);
-            case Byte b -> sb.append(b);
-            case Double d -> writeReal(sb, d);
-            case Float f -> writeReal(sb, f);
-            case Map<?, ?> m -> writeObject(sb, m, indent, pretty);
-            case Collection<?> c -> writeArray(sb, c, indent, pretty);
+            case null -> g.writeNull();
+            case String s -> g.writeString(s);
+            case Boolean b -> g.writeBoolean(b);
+            case Long l -> g.writeNumber(l);
+            case Integer i -> g.writeNumber(i);
+            case Short s -> g.writeNumber(s);
+            case Byte b -> g.writeNumber(b);
+            case Double d -> g.writeNumber(finite(d));
+            // As Float.toString: the shortest decimal that round-trips the float, not the double.
+            case Float f -> g.writeNumber((float) finite(f));
+            case Map<?, ?> m -> {
+                g.writeStartObject();
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    if (!(e.getKey() instanceof String key)) {
+                        throw new IllegalArgumentException("JSON object keys must be strings, not " + e.getKey());
+                    }
+                    g.writeFieldName(key);
+                    writeValue(g, e.getValue());
+                }
+                g.writeEndObject();
+            }
+            case Collection<?> c -> {
+                g.writeStartArray();
+                for (Object item : c) {
+                    writeValue(g, item);
+                }
+                g.writeEndArray();
+            }
             default -> throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON");
         }
     }
 
-    private static void writeReal(StringBuilder sb, double d) {
+    /** Refuses NaN and infinities, which Jackson would write as strings. */
+    private static double finite(double d) {
         if (!Double.isFinite(d)) {
             throw new IllegalArgumentException("JSON has no representation for " + d);
         }
-        sb.append(d);
+        return d;
     }
 
-    private static void writeReal(StringBuilder sb, float f) {
-        if (!Float.isFinite(f)) {
-            throw new IllegalArgumentException("JSON has no representation for " + f);
-        }
-        // Float.toString gives the shortest decimal that round-trips the float, not the double.
-        sb.append(f);
-    }
+    /**
+     * Control characters as Python writes them (lower-case hex), and U+2028/2029 escaped too, so
+     * the output is also valid JavaScript.
+     */
+    private static final class Escapes extends CharacterEscapes {
+        private final int[] ascii = standardAsciiEscapesForJSON();
 
-    private static void writeObject(StringBuilder sb, Map<?, ?> m, int indent, boolean pretty) {
-        if (m.isEmpty()) {
-            sb.append("{}");
-            return;
-        }
-        sb.append('{');
-        boolean first = true;
-        for (Map.Entry<?, ?> e : m.entrySet()) {
-            if (!(e.getKey() instanceof String key)) {
-                throw new IllegalArgumentException("JSON object keys must be strings, not " + e.getKey());
-            }
-            if (!first) {
-                sb.append(',');
-            }
-            first = false;
-            newline(sb, indent + 1, pretty);
-            writeString(sb, key);
-            sb.append(pretty ? ": " : ":");
-            writeValue(sb, e.getValue(), indent + 1, pretty);
-        }
-        newline(sb, indent, pretty);
-        sb.append('}');
-    }
-
-    private static void writeArray(StringBuilder sb, Collection<?> c, int indent, boolean pretty) {
-        if (c.isEmpty()) {
-            sb.append("[]");
-            return;
-        }
-        sb.append('[');
-        boolean first = true;
-        for (Object item : c) {
-            if (!first) {
-                sb.append(',');
-            }
-            first = false;
-            newline(sb, indent + 1, pretty);
-            writeValue(sb, item, indent + 1, pretty);
-        }
-        newline(sb, indent, pretty);
-        sb.append(']');
-    }
-
-    private static void newline(StringBuilder sb, int indent, boolean pretty) {
-        if (pretty) {
-            sb.append('\n').repeat("  ", indent);
-        }
-    }
-
-    private static void writeString(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case '\b' -> sb.append("\\b");
-                case '\f' -> sb.append("\\f");
-                default -> {
-                    // Control chars must be escaped; U+2028/2029 too, so the output is also valid JavaScript.
-                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
-    }
-
-    // ---------------------------------------------------------------- parser
-
-    private static final class Parser {
-        private final String text;
-        private final String prefix;
-        private int pos;
-        private int depth;
-
-        Parser(String text, String prefix) {
-            this.text = text;
-            this.prefix = prefix;
-        }
-
-        Object parseDocument() {
-            // A UTF-8 byte order mark is tolerated (RFC 8259 section 8.1 allows ignoring it).
-            if (text.startsWith("\uFEFF")) {
-                pos = 1;
-            }
-            skipWhitespace();
-            Object value = parseValue();
-            skipWhitespace();
-            if (pos < text.length()) {
-                throw error("unexpected " + quoteChar(text.charAt(pos)) + " after the end of the document");
-            }
-            return value;
-        }
-
-        private Object parseValue() {
-            if (pos >= text.length()) {
-                throw error("unexpected end of text, expected a value");
-            }
-            char c = text.charAt(pos);
-            return switch (c) {
-                case '{' -> parseObject();
-                case '[' -> parseArray();
-                case '"' -> parseString();
-                case 't' -> literal("true", Boolean.TRUE);
-                case 'f' -> literal("false", Boolean.FALSE);
-                case 'n' -> literal("null", null);
-                default -> {
-                    if (c == '-' || (c >= '0' && c <= '9')) {
-                        yield parseNumber();
-                    }
-                    throw error("unexpected " + quoteChar(c) + ", expected a value");
-                }
-            };
-        }
-
-        private Object literal(String word, Object value) {
-            if (!text.startsWith(word, pos)) {
-                throw error("invalid literal, expected " + word);
-            }
-            pos += word.length();
-            return value;
-        }
-
-        private Map<String, Object> parseObject() {
-            enter();
-            pos++; // '{'
-            Map<String, Object> map = new LinkedHashMap<>();
-            skipWhitespace();
-            if (peek() == '}') {
-                pos++;
-                depth--;
-                return map;
-            }
-            while (true) {
-                skipWhitespace();
-                if (peek() != '"') {
-                    throw error("expected a string key");
-                }
-                int keyStart = pos;
-                String key = parseString();
-                skipWhitespace();
-                expect(':');
-                skipWhitespace();
-                Object value = parseValue();
-                if (map.containsKey(key)) {
-                    pos = keyStart;
-                    throw error("duplicate key \"" + abbreviate(key) + "\"");
-                }
-                map.put(key, value);
-                skipWhitespace();
-                char c = peek();
-                if (c == ',') {
-                    pos++;
-                } else if (c == '}') {
-                    pos++;
-                    depth--;
-                    return map;
-                } else {
-                    throw error("expected ',' or '}' in an object");
+        Escapes() {
+            // Those without a short form (\n, \t, ...), which Jackson would write with upper-case hex.
+            for (int c = 0; c < 0x20; c++) {
+                if (ascii[c] == ESCAPE_STANDARD) {
+                    ascii[c] = ESCAPE_CUSTOM;
                 }
             }
         }
 
-        private List<Object> parseArray() {
-            enter();
-            pos++; // '['
-            List<Object> list = new ArrayList<>();
-            skipWhitespace();
-            if (peek() == ']') {
-                pos++;
-                depth--;
-                return list;
-            }
-            while (true) {
-                skipWhitespace();
-                list.add(parseValue());
-                skipWhitespace();
-                char c = peek();
-                if (c == ',') {
-                    pos++;
-                } else if (c == ']') {
-                    pos++;
-                    depth--;
-                    return list;
-                } else {
-                    throw error("expected ',' or ']' in an array");
-                }
-            }
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
         }
 
-        private void enter() {
-            if (++depth > MAX_DEPTH) {
-                throw error("nesting deeper than " + MAX_DEPTH + " levels");
-            }
-        }
-
-        private String parseString() {
-            pos++; // opening quote
-            StringBuilder sb = new StringBuilder();
-            while (true) {
-                if (pos >= text.length()) {
-                    throw error("unterminated string");
-                }
-                char c = text.charAt(pos);
-                if (c == '"') {
-                    pos++;
-                    return sb.toString();
-                }
-                if (c < 0x20) {
-                    throw error("unescaped control character " + quoteChar(c) + " in a string");
-                }
-                if (c != '\\') {
-                    sb.append(c);
-                    pos++;
-                    continue;
-                }
-                if (pos + 1 >= text.length()) {
-                    throw error("unterminated string");
-                }
-                char e = text.charAt(pos + 1);
-                pos += 2;
-                switch (e) {
-                    case '"' -> sb.append('"');
-                    case '\\' -> sb.append('\\');
-                    case '/' -> sb.append('/');
-                    case 'b' -> sb.append('\b');
-                    case 'f' -> sb.append('\f');
-                    case 'n' -> sb.append('\n');
-                    case 'r' -> sb.append('\r');
-                    case 't' -> sb.append('\t');
-                    case 'u' -> sb.append(parseHex4());
-                    default -> {
-                        pos -= 2;
-                        throw error("invalid escape \\" + e);
-                    }
-                }
-            }
-        }
-
-        private char parseHex4() {
-            if (pos + 4 > text.length()) {
-                throw error("truncated \\u escape");
-            }
-            int v = 0;
-            for (int i = 0; i < 4; i++) {
-                int d = Character.digit(text.charAt(pos + i), 16);
-                if (d < 0) {
-                    throw error("invalid \\u escape");
-                }
-                v = v * 16 + d;
-            }
-            pos += 4;
-            return (char) v;
-        }
-
-        private Object parseNumber() {
-            int start = pos;
-            if (peek() == '-') {
-                pos++;
-            }
-            if (peek() == '0') {
-                pos++;
-            } else if (isDigit(peek())) {
-                skipDigits();
-            } else {
-                throw error("invalid number");
-            }
-            boolean integral = true;
-            if (peek() == '.') {
-                integral = false;
-                pos++;
-                if (!isDigit(peek())) {
-                    throw error("invalid number: expected a digit after '.'");
-                }
-                skipDigits();
-            }
-            if (peek() == 'e' || peek() == 'E') {
-                integral = false;
-                pos++;
-                if (peek() == '+' || peek() == '-') {
-                    pos++;
-                }
-                if (!isDigit(peek())) {
-                    throw error("invalid number: expected a digit in the exponent");
-                }
-                skipDigits();
-            }
-            String literal = text.substring(start, pos);
-            if (integral) {
-                try {
-                    return Long.parseLong(literal);
-                } catch (NumberFormatException tooBig) {
-                    // Falls through: an integer beyond the long range is kept as a double.
-                }
-            }
-            double d = Double.parseDouble(literal);
-            if (Double.isInfinite(d)) {
-                pos = start;
-                throw error("number " + abbreviate(literal) + " is out of range");
-            }
-            return d;
-        }
-
-        private void skipDigits() {
-            while (isDigit(peek())) {
-                pos++;
-            }
-        }
-
-        private static boolean isDigit(char c) {
-            return c >= '0' && c <= '9';
-        }
-
-        /** The current char, or NUL at the end (NUL can never be valid there anyway). */
-        private char peek() {
-            return pos < text.length() ? text.charAt(pos) : '\0';
-        }
-
-        private void expect(char c) {
-            if (peek() != c) {
-                throw error("expected '" + c + "'");
-            }
-            pos++;
-        }
-
-        private void skipWhitespace() {
-            while (pos < text.length()) {
-                char c = text.charAt(pos);
-                if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-                    return;
-                }
-                pos++;
-            }
-        }
-
-        private static String quoteChar(char c) {
-            return c >= 0x20 && c < 0x7f ? "'" + c + "'" : String.format("U+%04X", (int) c);
-        }
-
-        private Bv2jException error(String problem) {
-            int line = 1;
-            int lineStart = 0;
-            int end = Math.min(pos, text.length());
-            for (int i = 0; i < end; i++) {
-                if (text.charAt(i) == '\n') {
-                    line++;
-                    lineStart = i + 1;
-                }
-            }
-            return new Bv2jException(prefix + "invalid JSON at " + line + ":" + (end - lineStart + 1) + ": " + problem);
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return ch < 0x20 || ch == 0x2028 || ch == 0x2029 ? new SerializedString(String.format("\\u%04x", ch)) : null;
         }
     }
 }

@@ -73,7 +73,8 @@ class JsonTest {
     @Test
     void reportsLineAndColumn() {
         Bv2jException e = assertThrows(Bv2jException.class, () -> Json.parse("{\n\"a\": [1,\n  2 x]}"));
-        assertEquals("invalid JSON at 3:5: expected ',' or ']' in an array", e.getMessage());
+        assertEquals("invalid JSON at 3:5: unexpected character ('x' (code 120)): was expecting comma to separate Array entries",
+                e.getMessage());
     }
 
     @Test
@@ -144,5 +145,91 @@ class JsonTest {
         assertThrows(IllegalArgumentException.class, () -> Json.write(Float.POSITIVE_INFINITY));
         assertThrows(IllegalArgumentException.class, () -> Json.write(Map.of(1, 2)));
         assertThrows(IllegalArgumentException.class, () -> Json.write(new Object()));
+    }
+
+    @Test
+    void messagesCarryNoJacksonInternals() {
+        for (String bad : new String[] {"{", "[1}", "// c\n1", "NaN", "+1", "-", "[" + "1".repeat(1001) + "]"}) {
+            String m = assertThrows(Bv2jException.class, () -> Json.parse(bad, "f.json"), bad).getMessage();
+            assertTrue(m.startsWith("f.json: invalid JSON at "), m);
+            for (String internal : new String[] {"Source", "REDACTED", "`", "enable", "Feature", "\n"}) {
+                assertFalse(m.contains(internal), m);
+            }
+        }
+        assertEquals("invalid JSON at 1:5: unexpected close marker '}': expected ']' (for Array starting at 1:1)",
+                assertThrows(Bv2jException.class, () -> Json.parse("[1,2}")).getMessage());
+    }
+
+    @Test
+    void limitsNestingOfObjects() {
+        String deep = "{\"a\":".repeat(Json.MAX_DEPTH + 1) + "1" + "}".repeat(Json.MAX_DEPTH + 1);
+        Bv2jException e = assertThrows(Bv2jException.class, () -> Json.parse(deep));
+        // Jackson points at the key whose value opens level 257 (the old parser pointed at its brace).
+        assertEquals("invalid JSON at 1:" + (5 * Json.MAX_DEPTH - 3) + ": nesting deeper than 256 levels", e.getMessage());
+    }
+
+    @Test
+    void limitsLengthBeforeParsing() {
+        // Not valid JSON at all: the length alone is refused, so no parse error can come first.
+        String big = "x".repeat(Json.MAX_LENGTH + 1);
+        Bv2jException e = assertThrows(Bv2jException.class, () -> Json.parse(big, "big.json"));
+        assertEquals("big.json: JSON text is 67108865 chars long, more than the 67108864 allowed", e.getMessage());
+        assertThrows(Bv2jException.class, () -> Json.parse("[1]", "h", 2));
+        assertEquals(List.of(1L), Json.parse("[1]", "h", 3));
+    }
+
+    @Test
+    void hugeNumbers() {
+        assertEquals(1e300, Json.parse("1" + "0".repeat(300)));
+        Bv2jException e = assertThrows(Bv2jException.class, () -> Json.parse("[1" + "0".repeat(400) + "]"));
+        assertTrue(e.getMessage().startsWith("invalid JSON at 1:2: number 1000"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("... is out of range"), e.getMessage());
+        // Longer literals than any real number are refused before conversion (BigInteger's is quadratic).
+        assertEquals(0.0, Json.parse("0." + "0".repeat(Json.MAX_NUMBER_LENGTH - 3) + "1"));
+        e = assertThrows(Bv2jException.class, () -> Json.parse("0." + "0".repeat(Json.MAX_NUMBER_LENGTH) + "1"));
+        // Jackson counts up to the first char beyond the limit, not the whole literal.
+        assertEquals("invalid JSON at 1:1: number value length (1001) exceeds the maximum allowed (1000)", e.getMessage());
+    }
+
+    @Test
+    void duplicateKeysOnlyWithinOneObject() {
+        assertEquals(Map.of("a", Map.of("a", 1L)), Json.parse("{\"a\": {\"a\": 1}}"));
+        Bv2jException e = assertThrows(Bv2jException.class, () -> Json.parse("[{\"b\": {\"a\": 1, \"a\": 1}}]"));
+        assertEquals("invalid JSON at 1:17: duplicate key \"a\"", e.getMessage());
+    }
+
+    @Test
+    void keepsLoneSurrogatesAsTheyAre() {
+        assertEquals("\uD800", Json.parse("\"\\ud800\""));
+        assertEquals("x\uDC00", Json.parse("\"x\uDC00\""));
+    }
+
+    @Test
+    void writesLikePythonJsonDumpsIndent2() {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("a", List.of(1, 2.5, List.of(), Map.of()));
+        doc.put("b", Map.of("c", "\u0001\u001f\u2028\n\"\\/é"));
+        doc.put("d", new LinkedHashMap<>());
+        doc.put("e", 1e-9);
+        doc.put("f", 0.1f);
+        assertEquals("""
+                {
+                  "a": [
+                    1,
+                    2.5,
+                    [],
+                    {}
+                  ],
+                  "b": {
+                    "c": "\\u0001\\u001f\\u2028\\n\\"\\\\/é"
+                  },
+                  "d": {},
+                  "e": 1.0E-9,
+                  "f": 0.1
+                }""", Json.write(doc));
+        assertEquals("{\"a\":[1,2.5,[],{}],\"b\":{\"c\":\"\\u0001\\u001f\\u2028\\n\\\"\\\\/é\"},\"d\":{},\"e\":1.0E-9,\"f\":0.1}",
+                Json.writeCompact(doc));
+        assertEquals("[]", Json.write(List.of()));
+        assertEquals("\"x\"", Json.write("x"));
     }
 }
