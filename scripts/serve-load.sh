@@ -28,7 +28,7 @@ if curl -s -o /dev/null "$base/health"; then echo "serve-load: something already
 work="$(mktemp -d)"
 "$root/bv2j" serve --port "$port" "$@" 2>"$work/server.log" &
 pid=$!
-cleanup() { kill "$pid" 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { kill "${sampler:-}" "$pid" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 for _ in $(seq 600); do
   curl -sf "$base/health" >/dev/null 2>&1 && break
@@ -66,7 +66,8 @@ audio0="$(metric bv2j_audio_seconds_total)"
 : >"$work/rss"
 ( while kill -0 "$pid" 2>/dev/null; do rss >>"$work/rss" 2>/dev/null || true; sleep 1; done ) &
 sampler=$!
-wrk -t2 -c"$connections" -d"${duration}s" --timeout 60s --latency -s "$root/scripts/wrk-speech.lua" "$base" >"$work/wrk.txt"
+threads=$(( connections < 2 ? connections : 2 ))
+wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 60s --latency -s "$root/scripts/wrk-speech.lua" "$base" >"$work/wrk.txt"
 kill "$sampler" 2>/dev/null || true
 audio1="$(metric bv2j_audio_seconds_total)"
 rejected="$(metric bv2j_rejected_total)"

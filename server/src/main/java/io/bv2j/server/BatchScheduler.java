@@ -18,7 +18,9 @@ import java.util.function.Consumer;
  * The one place synthesis runs: a bounded queue of admitted requests, and a loop that takes
  * their sentences in arrival order and runs them as dynamic batches. When the loop is free it
  * looks at the oldest waiting sentence; if fewer than maxBatch compatible sentences (same voice,
- * same knobs, first sentences of requests apart from later ones) are waiting, it waits until that sentence has waited {@code window}, then runs
+ * same knobs, first sentences of requests apart from later ones) are waiting and others may come
+ * (another request is in flight, or requests are arriving within a window of each other), it
+ * waits until that sentence has waited {@code window}, then runs
  * what it has as one padded batch ({@link Synthesizer#streamEach}). Sentences that wait while a
  * batch runs are therefore batched without any extra delay. Every sentence is seeded on its own
  * ({@link RowSeededNoise}), so its audio does not depend on its batch-mates. One batch at a time:
@@ -28,7 +30,7 @@ final class BatchScheduler implements AutoCloseable {
     /** A batch's padded length times its size may be at most this many times its real phones. */
     private static final double MAX_PADDING_RATIO = 2.0;
 
-    private record Piece(SpeechJob job, int sentence, long enqueuedNanos) {
+    private record Piece(SpeechJob job, int sentence, long enqueuedNanos, long nanosSincePreviousRequest) {
         Utterance utterance() {
             return job.request.sentences().get(sentence);
         }
@@ -57,6 +59,7 @@ final class BatchScheduler implements AutoCloseable {
     private final Thread loop;
     private int admitted;
     private boolean closing;
+    private long lastArrivalNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
     /** Mean seconds a request has taken, for Retry-After. */
     private double meanServiceSeconds = 1;
 
@@ -82,8 +85,9 @@ final class BatchScheduler implements AutoCloseable {
                 throw ApiError.busy((int) Math.max(1, Math.ceil(meanServiceSeconds * admitted / maxBatch)));
             }
             admitted++;
-            long now = System.nanoTime();
-            for (int i = 0; i < job.sentences(); i++) pending.add(new Piece(job, i, now));
+            long now = System.nanoTime(), gap = now - lastArrivalNanos;
+            lastArrivalNanos = now;
+            for (int i = 0; i < job.sentences(); i++) pending.add(new Piece(job, i, now, gap));
             metrics.queue(admitted, pending.size());
             changed.signalAll();
         } finally {
@@ -123,7 +127,7 @@ final class BatchScheduler implements AutoCloseable {
                 }
                 Piece first = pending.getFirst();
                 long wait = first.enqueuedNanos + windowNanos - System.nanoTime();
-                if (wait > 0 && !closing && compatible(first) < maxBatch) {
+                if (wait > 0 && !closing && expectsCompany(first) && compatible(first) < maxBatch) {
                     awaitNanos(wait);
                     continue;
                 }
@@ -142,6 +146,15 @@ final class BatchScheduler implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Whether waiting for batch-mates can pay: another request is in flight, or this one came
+     * within a window of the one before it. A lone client on an idle server is served at once,
+     * without paying the window on every request.
+     */
+    private boolean expectsCompany(Piece first) {
+        return admitted > 1 || first.nanosSincePreviousRequest < windowNanos;
     }
 
     private int compatible(Piece first) {
