@@ -109,7 +109,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new Bv2jException("--voice " + spec + ": expected NAME=CONFIG,CHECKPOINT");
         }
         String name = spec.substring(0, eq);
-        if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
+        if (!Voice.validName(name)) {
             throw new Bv2jException("--voice " + spec + ": the name must be 1-64 of A-Z a-z 0-9 _ . -");
         }
         Synthesizer synth = Synthesizer.load(Path.of(spec.substring(eq + 1, comma)), Path.of(spec.substring(comma + 1)));

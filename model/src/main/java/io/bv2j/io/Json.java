@@ -258,7 +258,8 @@ public final class Json {
         };
     }
 
-    private static String abbreviate(String s) {
+    /** s on one line (control characters as ?), cut to 40 characters: for quoting untrusted text in messages. */
+    public static String abbreviate(String s) {
         String oneLine = s.replaceAll("\\p{Cntrl}", "?");
         return oneLine.length() <= 40 ? oneLine : oneLine.substring(0, 37) + "...";
     }

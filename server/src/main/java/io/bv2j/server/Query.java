@@ -1,5 +1,7 @@
 package io.bv2j.server;
 
+import io.bv2j.io.Json;
+
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -58,7 +60,7 @@ final class Query {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw ApiError.badRequest(name, name + " must be a finite number, got '" + abbreviate(v) + "'");
+        throw ApiError.badRequest(name, name + " must be a finite number, got '" + Json.abbreviate(v) + "'");
     }
 
     long integer(String name, long fallback) {
@@ -67,7 +69,7 @@ final class Query {
         try {
             return Long.parseLong(v);
         } catch (NumberFormatException e) {
-            throw ApiError.badRequest(name, name + " must be an integer, got '" + abbreviate(v) + "'");
+            throw ApiError.badRequest(name, name + " must be an integer, got '" + Json.abbreviate(v) + "'");
         }
     }
 
@@ -77,12 +79,7 @@ final class Query {
         return switch (v) {
             case "true", "1" -> true;
             case "false", "0" -> false;
-            default -> throw ApiError.badRequest(name, name + " must be true or false, got '" + abbreviate(v) + "'");
+            default -> throw ApiError.badRequest(name, name + " must be true or false, got '" + Json.abbreviate(v) + "'");
         };
-    }
-
-    static String abbreviate(String s) {
-        String oneLine = s.replaceAll("\\p{Cntrl}", "?");
-        return oneLine.length() <= 40 ? oneLine : oneLine.substring(0, 37) + "...";
     }
 }

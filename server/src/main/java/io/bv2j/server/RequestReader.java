@@ -41,10 +41,6 @@ final class RequestReader {
         this.maxTextChars = maxTextChars;
     }
 
-    int maxTextChars() {
-        return maxTextChars;
-    }
-
     /** GET / with a text parameter. */
     SpeechRequest reference(Query q) {
         Voice voice = voices.get(q.get("voice", null), "voice");
@@ -129,7 +125,7 @@ final class RequestReader {
     private static void refuseUnknown(Map<String, Object> m, Set<String> known) {
         for (String k : m.keySet()) {
             if (!known.contains(k)) {
-                throw ApiError.badRequest(k, "unknown field '" + Query.abbreviate(k) + "' (known: " + new TreeSet<>(known) + ")");
+                throw ApiError.badRequest(k, "unknown field '" + Json.abbreviate(k) + "' (known: " + new TreeSet<>(known) + ")");
             }
         }
     }

@@ -1,5 +1,7 @@
 package io.bv2j.server;
 
+import io.bv2j.io.Json;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.bv2j.Bv2jException;
@@ -12,9 +14,11 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -100,7 +104,7 @@ public final class TtsServer implements AutoCloseable {
             }
             case "/v1/audio/speech" -> {
                 Exchanges.requireMethod(ex, "POST");
-                Query.parse(query, java.util.Set.of());
+                Query.parse(query, Set.of());
                 return speak(ex, reader.openAi(Exchanges.body(ex)));
             }
             case "/synthesize" -> {
@@ -130,7 +134,7 @@ public final class TtsServer implements AutoCloseable {
                 return 200;
             }
             default -> {
-                if (!path.startsWith("/web/")) throw ApiError.notFound("no such endpoint: " + Query.abbreviate(path));
+                if (!path.startsWith("/web/")) throw ApiError.notFound("no such endpoint: " + Json.abbreviate(path));
                 Exchanges.requireMethod(ex, "GET");
                 return asset(ex, path.substring("/web/".length()));
             }
@@ -262,13 +266,13 @@ public final class TtsServer implements AutoCloseable {
         private int size;
 
         void add(float[] samples) {
-            if (size + samples.length > data.length) data = java.util.Arrays.copyOf(data, Math.max(data.length * 2, size + samples.length));
+            if (size + samples.length > data.length) data = Arrays.copyOf(data, Math.max(data.length * 2, size + samples.length));
             System.arraycopy(samples, 0, data, size, samples.length);
             size += samples.length;
         }
 
         float[] toArray() {
-            return java.util.Arrays.copyOf(data, size);
+            return Arrays.copyOf(data, size);
         }
     }
 }

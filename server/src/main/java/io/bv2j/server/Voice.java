@@ -8,8 +8,13 @@ import java.util.Map;
 
 /** One loaded voice the service speaks with: its name in requests and its synthesizer (shared by every request). */
 public record Voice(String name, Synthesizer synth) {
+    /** Names go into URLs and JSON: 1-64 of A-Z a-z 0-9 _ . - */
+    public static boolean validName(String name) {
+        return name.matches("[A-Za-z0-9_.-]{1,64}");
+    }
+
     public Voice {
-        if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
+        if (!validName(name)) {
             throw new IllegalArgumentException("voice name '" + name + "' must be 1-64 of A-Z a-z 0-9 _ . -");
         }
     }

@@ -1,5 +1,7 @@
 package io.bv2j.server;
 
+import io.bv2j.io.Json;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +21,7 @@ final class Voices implements AutoCloseable {
     Voice get(String name, String param) {
         if (name == null || name.isEmpty()) return byName.values().iterator().next();
         Voice v = byName.get(name);
-        if (v == null) throw ApiError.badRequest(param, "unknown voice '" + Query.abbreviate(name) + "' (voices: "
+        if (v == null) throw ApiError.badRequest(param, "unknown voice '" + Json.abbreviate(name) + "' (voices: "
                 + String.join(", ", byName.keySet()) + ")");
         return v;
     }

@@ -1,5 +1,7 @@
 package io.bv2j.server;
 
+import io.bv2j.io.Json;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
@@ -20,7 +22,7 @@ final class WebAssets {
     static Asset get(String name) throws IOException {
         int dot = name.lastIndexOf('.');
         String type = dot < 0 ? null : TYPES.get(name.substring(dot + 1));
-        if (type == null || !name.matches("[a-z0-9_-]{1,64}\\.[a-z]{2,4}")) throw ApiError.notFound("no such file: /web/" + Query.abbreviate(name));
+        if (type == null || !name.matches("[a-z0-9_-]{1,64}\\.[a-z]{2,4}")) throw ApiError.notFound("no such file: /web/" + Json.abbreviate(name));
         try (InputStream in = WebAssets.class.getResourceAsStream(DIR + name)) {
             if (in == null) throw ApiError.notFound("no such file: /web/" + name);
             return new Asset(type, in.readAllBytes());
